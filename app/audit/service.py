@@ -1,0 +1,91 @@
+"""Writing and reading audit entries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.audit.models import AuditEntry
+from app.auth.principal import Principal
+from app.kit.request_context import request_id_var
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value differs, as field -> [before, after]."""
+    keys = sorted(set(before) | set(after))
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        for key in keys
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    session: Session,
+    *,
+    actor: Principal,
+    entity: str,
+    entity_id: int,
+    action: str,
+    changes: dict[str, list[Any]],
+) -> None:
+    """Adds an entry to the session: it commits (or rolls back) together with the audited change."""
+    session.add(
+        AuditEntry(
+            actor=actor.subject,
+            actor_role=actor.role.value,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            changes=changes,
+            request_id=request_id_var.get(),
+        )
+    )
+
+
+def search(
+    session: Session,
+    *,
+    entity: str | None,
+    entity_id: int | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[AuditEntry], int]:
+    query = select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if since:
+        query = query.where(col(AuditEntry.occurred_at) >= since)
+    if until:
+        query = query.where(col(AuditEntry.occurred_at) < until)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(AuditEntry.occurred_at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit)
+    ).all()
+    return list(rows), total

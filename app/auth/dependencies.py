@@ -1,0 +1,103 @@
+"""FastAPI dependencies: who is calling (`CurrentPrincipal`) and may they do this (`Authorize`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session, select
+
+from app.auth.models import ServiceAccount, User, UserDepartment
+from app.auth.principal import Principal, PrincipalKind
+from app.auth.roles import Action, Role
+from app.auth.tokens import InvalidToken, unverified_issuer, verify, verify_external
+from app.config import Settings, get_settings
+from app.db import get_session, utcnow
+from app.kit.problems import Forbidden, Unauthenticated
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def current_principal(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
+) -> Principal:
+    if not token:
+        raise Unauthenticated("send a bearer token from POST /api/v1/auth/token")
+    try:
+        if settings.idp_issuer and unverified_issuer(token) == settings.idp_issuer:
+            return _external_principal(settings, verify_external(settings, token))
+        claims = verify(settings, token)
+    except InvalidToken:
+        raise Unauthenticated("the bearer token is invalid or expired") from None
+    return _local_principal(session, claims["sub"])
+
+
+def _local_principal(session: Session, subject: str) -> Principal:
+    kind, _, raw_id = subject.partition(":")
+    if not raw_id.isdigit():
+        raise Unauthenticated("the bearer token names an unknown subject")
+    principal_id = int(raw_id)
+    if kind == PrincipalKind.user:
+        user = session.get(User, principal_id)
+        if user is None or not user.is_active:
+            raise Unauthenticated("the account is disabled")
+        departments = session.exec(select(UserDepartment.department_id).where(UserDepartment.user_id == user.id)).all()
+        return Principal(
+            kind=PrincipalKind.user,
+            id=user.id,
+            name=user.email,
+            role=user.role,
+            department_ids=frozenset(departments) if departments else None,
+        )
+    if kind == PrincipalKind.service_account:
+        account = session.get(ServiceAccount, principal_id)
+        if account is None or not is_usable(account, utcnow()):
+            raise Unauthenticated("the service account is revoked or expired")
+        return Principal(
+            kind=PrincipalKind.service_account,
+            id=account.id,
+            name=account.name,
+            role=Role.integration,
+            scopes=frozenset(account.scopes),
+        )
+    raise Unauthenticated("the bearer token names an unknown subject")
+
+
+def _external_principal(settings: Settings, claims: dict[str, object]) -> Principal:
+    try:
+        role = Role(str(claims.get(settings.idp_role_claim)))
+    except ValueError:
+        raise Unauthenticated(f"the identity provider's token has no valid {settings.idp_role_claim}") from None
+    if role == Role.integration:
+        raise Unauthenticated("integrations sign in with client credentials")
+    return Principal(kind=PrincipalKind.external, id=None, name=str(claims["sub"]), role=role)
+
+
+def is_usable(account: ServiceAccount, now: datetime) -> bool:
+    return account.revoked_at is None and account.expires_at > now
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+class Authorize:
+    """Dependency enforcing one cell of the role x operation matrix (`app.auth.roles.MATRIX`)."""
+
+    def __init__(self, area: str, action: Action) -> None:
+        self.area = area
+        self.action = action
+
+    def __call__(self, principal: CurrentPrincipal) -> Principal:
+        if not principal.can(self.area, self.action):
+            raise Forbidden(f"role {principal.role.value} may not {self.action.value} {self.area}")
+        return principal
+
+
+def can(area: str, action: Action) -> type[Principal]:
+    """`Annotated` principal that must be allowed `action` on `area`, for endpoint signatures."""
+    return Annotated[Principal, Depends(Authorize(area, action))]  # type: ignore[return-value]

@@ -1,0 +1,123 @@
+"""People and machines that sign in, and the record of failed sign-ins used for throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import EmailStr, field_validator
+from sqlalchemy import JSON, Index
+from sqlmodel import Field, SQLModel
+
+from app.auth.roles import Role, Scope
+from app.db import UTCDateTime, choice
+from app.kit.models import STRICT, RecordPublic, TableBase
+
+Id = int
+
+
+class UserDepartment(SQLModel, table=True):
+    __tablename__ = "user_department"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    department_id: int = Field(foreign_key="department.id", primary_key=True, ondelete="CASCADE")
+
+
+class User(TableBase, table=True):
+    __tablename__ = "app_user"
+
+    email: str = Field(max_length=254, unique=True, index=True)
+    full_name: str = Field(max_length=200)
+    role: Role = Field(sa_type=choice(Role))
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+
+
+class UserCreate(SQLModel):
+    model_config = STRICT
+
+    email: EmailStr = Field(max_length=254)
+    full_name: str = Field(min_length=1, max_length=200)
+    role: Role
+    password: str = Field(min_length=12, max_length=256, description="At least 12 characters; stored hashed")
+    department_ids: list[int] = Field(
+        default_factory=list, max_length=100, description="Departments this user is limited to; empty = all"
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, email: str) -> str:
+        return email.lower()
+
+    @field_validator("role")
+    @classmethod
+    def _people_only(cls, role: Role) -> Role:
+        if role == Role.integration:
+            raise ValueError("integration is the role of service accounts, not users")
+        return role
+
+
+class UserUpdate(SQLModel):
+    model_config = STRICT
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    role: Role | None = None
+    password: str | None = Field(default=None, min_length=12, max_length=256)
+    is_active: bool | None = None
+    department_ids: list[int] | None = Field(default=None, max_length=100)
+
+    @field_validator("role")
+    @classmethod
+    def _people_only(cls, role: Role | None) -> Role | None:
+        if role == Role.integration:
+            raise ValueError("integration is the role of service accounts, not users")
+        return role
+
+
+class UserPublic(RecordPublic):
+    email: str
+    full_name: str
+    role: Role
+    is_active: bool
+    department_ids: list[int]
+
+
+class ServiceAccount(TableBase, table=True):
+    __tablename__ = "service_account"
+
+    name: str = Field(max_length=200)
+    client_id: str = Field(max_length=64, unique=True, index=True)
+    secret_hash: str = Field(max_length=255)
+    scopes: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ServiceAccountCreate(SQLModel):
+    model_config = STRICT
+
+    name: str = Field(min_length=1, max_length=200, description="e.g. 'Oracle ERP nightly feed'")
+    scopes: list[Scope] = Field(min_length=1, max_length=10)
+    expires_in_days: int = Field(default=365, ge=1, le=3650)
+
+
+class ServiceAccountPublic(RecordPublic):
+    name: str
+    client_id: str
+    scopes: list[str]
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class ServiceAccountWithSecret(ServiceAccountPublic):
+    client_secret: str = Field(description="Shown once; only its hash is stored")
+
+
+class SignInFailure(SQLModel, table=True):
+    """One failed sign-in; counted per key (account or client address) inside a sliding window."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_key_at", "key", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300)
+    failed_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,220 @@
+"""Sign-in (`/auth/token`), users and service accounts."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import BaseModel, Field
+from sqlmodel import col, func, select
+
+from app.auth import service, tokens
+from app.auth.dependencies import SessionDep, SettingsDep, can
+from app.auth.models import (
+    ServiceAccount,
+    ServiceAccountCreate,
+    ServiceAccountPublic,
+    ServiceAccountWithSecret,
+    User,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from app.auth.principal import PrincipalKind
+from app.auth.roles import Action, Role
+from app.kit.crud import etag
+from app.kit.pagination import ListQuery, Page
+from app.kit.problems import InvalidInput, NotFound, Problem
+from app.kit.routes import ERRORS, WRITE_ERRORS, IfMatch, RecordId
+
+router = APIRouter(tags=["auth"])
+
+_basic = HTTPBasic(auto_error=False)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires")
+    scope: str | None = None
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenResponse,
+    summary="Sign in: OAuth2 password grant (users) or client credentials grant (service accounts)",
+    responses={code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 422, 429)},
+    name="issue_token",
+)
+def issue_token(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    grant_type: Annotated[Literal["password", "client_credentials"], Form()],
+    username: Annotated[str | None, Form(max_length=254)] = None,
+    password: Annotated[str | None, Form(max_length=256)] = None,
+    client_id: Annotated[str | None, Form(max_length=64)] = None,
+    client_secret: Annotated[str | None, Form(max_length=256)] = None,
+    basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)] = None,
+) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    address = request.client.host if request.client else None
+    if grant_type == "password":
+        if not username or not password:
+            raise InvalidInput.on("body.username", "the password grant needs username and password", "missing")
+        user = service.authenticate_user(session, settings, email=username, password=password, client_address=address)
+        issued = tokens.issue(settings, subject=f"{PrincipalKind.user.value}:{user.id}", role=user.role.value)
+        return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
+    if basic is not None:  # RFC 6749 2.3.1: client credentials may come as HTTP Basic
+        client_id, client_secret = basic.username, basic.password
+    if not client_id or not client_secret:
+        raise InvalidInput.on(
+            "body.client_id", "the client_credentials grant needs client_id and client_secret", "missing"
+        )
+    account = service.authenticate_client(
+        session, settings, client_id=client_id, client_secret=client_secret, client_address=address
+    )
+    issued = tokens.issue(
+        settings,
+        subject=f"{PrincipalKind.service_account.value}:{account.id}",
+        role=Role.integration.value,
+        scopes=account.scopes,
+    )
+    return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in, scope=" ".join(account.scopes))
+
+
+# --- users -----------------------------------------------------------------------------------------
+
+
+def _user_public(session: SessionDep, user: User) -> UserPublic:
+    assert user.id is not None
+    return UserPublic.model_validate(
+        user.model_dump() | {"department_ids": service.department_ids_of(session, user.id)}
+    )
+
+
+def _get_user(session: SessionDep, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+class UserQuery(ListQuery):
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+@router.get("/users", response_model=Page[UserPublic], responses=ERRORS, name="list_users", tags=["users"])
+def list_users(
+    session: SessionDep,
+    _: can("users", Action.read),
+    query: Annotated[UserQuery, Query()],  # type: ignore[valid-type]
+) -> Any:
+    statement = select(User)
+    if query.role:
+        statement = statement.where(User.role == query.role)
+    if query.is_active is not None:
+        statement = statement.where(User.is_active == query.is_active)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    users = session.exec(statement.order_by(col(User.id)).offset(query.offset).limit(query.limit)).all()
+    return {
+        "items": [_user_public(session, u) for u in users],
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+    }
+
+
+@router.post(
+    "/users",
+    response_model=UserPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+    name="create_user",
+    tags=["users"],
+)
+def create_user(
+    session: SessionDep,
+    actor: can("users", Action.write),
+    body: UserCreate,  # type: ignore[valid-type]
+    response: Response,
+) -> Any:
+    user = service.create_user(session, actor=actor, data=body)
+    response.headers["ETag"] = etag(user)
+    response.headers["Location"] = f"/api/v1/users/{user.id}"
+    return _user_public(session, user)
+
+
+@router.get("/users/{id}", response_model=UserPublic, responses=ERRORS, name="read_user", tags=["users"])
+def read_user(session: SessionDep, _: can("users", Action.read), id: RecordId, response: Response) -> Any:  # type: ignore[valid-type]
+    user = _get_user(session, id)
+    response.headers["ETag"] = etag(user)
+    return _user_public(session, user)
+
+
+@router.patch("/users/{id}", response_model=UserPublic, responses=WRITE_ERRORS, name="update_user", tags=["users"])
+def update_user(
+    session: SessionDep,
+    actor: can("users", Action.write),
+    id: RecordId,
+    body: UserUpdate,  # type: ignore[valid-type]
+    response: Response,
+    if_match: IfMatch = None,
+) -> Any:
+    user = service.update_user(session, actor=actor, user=_get_user(session, id), data=body, if_match=if_match)
+    response.headers["ETag"] = etag(user)
+    return _user_public(session, user)
+
+
+# --- service accounts ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/service-accounts",
+    response_model=Page[ServiceAccountPublic],
+    responses=ERRORS,
+    name="list_service_accounts",
+    tags=["service accounts"],
+)
+def list_service_accounts(
+    session: SessionDep,
+    _: can("service_accounts", Action.read),
+    query: Annotated[ListQuery, Query()],  # type: ignore[valid-type]
+) -> Any:
+    total = session.exec(select(func.count()).select_from(ServiceAccount)).one()
+    rows = session.exec(
+        select(ServiceAccount).order_by(col(ServiceAccount.id)).offset(query.offset).limit(query.limit)
+    ).all()
+    return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+
+
+@router.post(
+    "/service-accounts",
+    response_model=ServiceAccountWithSecret,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+    name="create_service_account",
+    tags=["service accounts"],
+)
+def create_service_account(
+    session: SessionDep,
+    actor: can("service_accounts", Action.write),
+    body: ServiceAccountCreate,  # type: ignore[valid-type]
+) -> Any:
+    account, secret = service.create_service_account(session, actor=actor, data=body)
+    return ServiceAccountWithSecret.model_validate(account.model_dump() | {"client_secret": secret})
+
+
+@router.post(
+    "/service-accounts/{id}/revoke",
+    response_model=ServiceAccountPublic,
+    responses=WRITE_ERRORS,
+    name="revoke_service_account",
+    tags=["service accounts"],
+)
+def revoke_service_account(session: SessionDep, actor: can("service_accounts", Action.write), id: RecordId) -> Any:  # type: ignore[valid-type]
+    account = session.get(ServiceAccount, id)
+    if account is None:
+        raise NotFound(f"service account {id} not found")
+    return service.revoke_service_account(session, actor=actor, account=account)

@@ -1,0 +1,282 @@
+"""Sign-in, throttling, and the management of users and service accounts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.audit import service as audit
+from app.auth.dependencies import is_usable
+from app.auth.models import (
+    ServiceAccount,
+    ServiceAccountCreate,
+    SignInFailure,
+    User,
+    UserCreate,
+    UserDepartment,
+    UserUpdate,
+)
+from app.auth.passwords import hash_secret, verify_secret
+from app.auth.principal import Principal
+from app.auth.roles import Role
+from app.config import Settings
+from app.db import utcnow
+from app.departments.models import Department
+from app.kit.crud import check_if_match
+from app.kit.problems import AppError, Conflict, InvalidInput, TooManyRequests
+
+# A client address may fail more often than one account: many people can share an office NAT.
+_ADDRESS_FACTOR = 4
+
+
+class InvalidCredentials(AppError):
+    status, slug, title = 401, "invalid-credentials", "Wrong credentials"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the username/password or client id/secret is wrong, or the account is disabled",
+            headers={"WWW-Authenticate": 'Bearer realm="results-tracker"'},
+        )
+
+
+# --- throttling ------------------------------------------------------------------------------------
+
+
+def _throttle_keys(identity: str, client_address: str | None) -> list[tuple[str, int]]:
+    keys = [(f"id:{identity.lower()}", 1)]
+    if client_address:
+        keys.append((f"ip:{client_address}", _ADDRESS_FACTOR))
+    return keys
+
+
+def ensure_not_throttled(session: Session, settings: Settings, identity: str, client_address: str | None) -> None:
+    now = utcnow()
+    window_start = now - timedelta(seconds=settings.signin_window_seconds)
+    for key, factor in _throttle_keys(identity, client_address):
+        count, oldest = session.exec(
+            select(func.count(), func.min(SignInFailure.failed_at)).where(
+                SignInFailure.key == key, col(SignInFailure.failed_at) > window_start
+            )
+        ).one()
+        if count >= settings.signin_max_failures * factor and oldest is not None:
+            oldest_at = oldest if isinstance(oldest, datetime) and oldest.tzinfo else _as_utc(oldest)
+            retry_after = max(1, int((oldest_at - window_start).total_seconds()) + 1)
+            raise TooManyRequests(
+                "too many failed sign-ins; wait before trying again",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+
+def _as_utc(value: object) -> datetime:
+    # func.min() on SQLite returns the raw column text, bypassing the column type.
+    from datetime import UTC
+
+    parsed = datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def record_failure(session: Session, settings: Settings, identity: str, client_address: str | None) -> None:
+    now = utcnow()
+    session.execute(
+        delete(SignInFailure).where(
+            col(SignInFailure.failed_at) < now - timedelta(seconds=settings.signin_window_seconds)
+        )
+    )
+    for key, _ in _throttle_keys(identity, client_address):
+        session.add(SignInFailure(key=key, failed_at=now))
+    session.commit()
+
+
+def clear_failures(session: Session, identity: str) -> None:
+    session.execute(delete(SignInFailure).where(SignInFailure.key == f"id:{identity.lower()}"))
+    session.commit()
+
+
+# --- sign-in ---------------------------------------------------------------------------------------
+
+
+def authenticate_user(
+    session: Session, settings: Settings, *, email: str, password: str, client_address: str | None
+) -> User:
+    ensure_not_throttled(session, settings, email, client_address)
+    user = session.exec(select(User).where(User.email == email.lower())).first()
+    if not verify_secret(user.password_hash if user else None, password) or user is None or not user.is_active:
+        record_failure(session, settings, email, client_address)
+        raise InvalidCredentials()
+    clear_failures(session, email)
+    return user
+
+
+def authenticate_client(
+    session: Session, settings: Settings, *, client_id: str, client_secret: str, client_address: str | None
+) -> ServiceAccount:
+    ensure_not_throttled(session, settings, client_id, client_address)
+    account = session.exec(select(ServiceAccount).where(ServiceAccount.client_id == client_id)).first()
+    valid = verify_secret(account.secret_hash if account else None, client_secret)
+    if not valid or account is None or not is_usable(account, utcnow()):
+        record_failure(session, settings, client_id, client_address)
+        raise InvalidCredentials()
+    clear_failures(session, client_id)
+    return account
+
+
+# --- users -----------------------------------------------------------------------------------------
+
+
+def department_ids_of(session: Session, user_id: int) -> list[int]:
+    return sorted(session.exec(select(UserDepartment.department_id).where(UserDepartment.user_id == user_id)).all())
+
+
+def _check_departments(session: Session, department_ids: list[int]) -> None:
+    known = set(session.exec(select(Department.id).where(col(Department.id).in_(department_ids))).all())
+    unknown = sorted(set(department_ids) - known)
+    if unknown:
+        raise InvalidInput.on("body.department_ids", f"no department with id {unknown}", "unknown_reference")
+
+
+def _set_departments(session: Session, user_id: int, department_ids: list[int]) -> None:
+    session.execute(delete(UserDepartment).where(col(UserDepartment.user_id) == user_id))
+    for department_id in sorted(set(department_ids)):
+        session.add(UserDepartment(user_id=user_id, department_id=department_id))
+
+
+def create_user(session: Session, *, actor: Principal, data: UserCreate) -> User:
+    _check_departments(session, data.department_ids)
+    if session.exec(select(User.id).where(User.email == data.email)).first() is not None:
+        raise Conflict(f"a user with email {data.email} already exists")
+    user = User(email=data.email, full_name=data.full_name, role=data.role, password_hash=hash_secret(data.password))
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a user with email {data.email} already exists") from None
+    assert user.id is not None
+    _set_departments(session, user.id, data.department_ids)
+    audit.record(
+        session,
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        changes=audit.diff({}, _user_snapshot(user, data.department_ids)),
+    )
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def update_user(session: Session, *, actor: Principal, user: User, data: UserUpdate, if_match: str | None) -> User:
+    check_if_match(user, if_match, required=True)
+    assert user.id is not None
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("full_name", "role", "is_active"):
+        if changes.get(field) is None and field in changes:
+            raise InvalidInput.on(f"body.{field}", "may not be null", "null")
+    before = _user_snapshot(user, department_ids_of(session, user.id))
+    if "department_ids" in changes and changes["department_ids"] is not None:
+        _check_departments(session, changes["department_ids"])
+        _set_departments(session, user.id, changes["department_ids"])
+    if changes.get("password"):
+        user.password_hash = hash_secret(changes["password"])
+    for field in ("full_name", "role", "is_active"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    user.version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    session.flush()
+    after = _user_snapshot(user, department_ids_of(session, user.id))
+    changed = audit.diff(before, after)
+    if "password" in changes:
+        changed["password"] = ["***", "***"]  # that it changed, never what it was
+    audit.record(session, actor=actor, entity="user", entity_id=user.id, action="update", changes=changed)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def _user_snapshot(user: User, department_ids: list[int]) -> dict[str, object]:
+    return user.model_dump(exclude={"password_hash", "created_at", "updated_at", "version"}) | {
+        "department_ids": sorted(department_ids)
+    }
+
+
+def ensure_first_admin(session: Session, settings: Settings) -> User | None:
+    """Creates the first admin from RDC_FIRST_ADMIN_EMAIL / _PASSWORD when set and absent."""
+    if not (settings.first_admin_email and settings.first_admin_password):
+        return None
+    email = settings.first_admin_email.lower()
+    existing = session.exec(select(User).where(User.email == email)).first()
+    if existing is not None:
+        return existing
+    from app.auth.principal import SYSTEM
+
+    try:
+        return create_user(
+            session,
+            actor=SYSTEM,
+            data=UserCreate(
+                email=email,
+                full_name="Administrator",
+                role=Role.admin,
+                password=settings.first_admin_password,
+            ),
+        )
+    except Conflict:  # another worker created it at the same moment
+        session.rollback()
+        return session.exec(select(User).where(User.email == email)).first()
+
+
+# --- service accounts ------------------------------------------------------------------------------
+
+
+def create_service_account(
+    session: Session, *, actor: Principal, data: ServiceAccountCreate
+) -> tuple[ServiceAccount, str]:
+    """The new account and its secret, which is returned this once and stored only as a hash."""
+    secret = secrets.token_urlsafe(32)
+    account = ServiceAccount(
+        name=data.name,
+        client_id="rdc_" + secrets.token_hex(12),
+        secret_hash=hash_secret(secret),
+        scopes=sorted(scope.value for scope in data.scopes),
+        expires_at=utcnow() + timedelta(days=data.expires_in_days),
+    )
+    session.add(account)
+    session.flush()
+    assert account.id is not None
+    audit.record(
+        session,
+        actor=actor,
+        entity="service_account",
+        entity_id=account.id,
+        action="create",
+        changes=audit.diff({}, account.model_dump(include={"name", "client_id", "scopes", "expires_at"})),
+    )
+    session.commit()
+    session.refresh(account)
+    return account, secret
+
+
+def revoke_service_account(session: Session, *, actor: Principal, account: ServiceAccount) -> ServiceAccount:
+    if account.revoked_at is None:
+        assert account.id is not None
+        account.revoked_at = utcnow()
+        account.version += 1
+        session.add(account)
+        audit.record(
+            session,
+            actor=actor,
+            entity="service_account",
+            entity_id=account.id,
+            action="update",
+            changes={"revoked_at": [None, account.revoked_at.isoformat()]},
+        )
+        session.commit()
+        session.refresh(account)
+    return account

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session
+
+from app.auth.models import User
+from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardUpdate
+from app.departments.models import Department
+from app.departments.service import department_scope
+from app.kit.problems import InvalidInput
+from app.kit.resource import Dependent, Reference, Resource
+from app.procurements.models import Procurement
+from app.procurements.service import procurement_scope
+from app.vendors.models import Vendor
+
+
+def award_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
+    return Award.department_id.in_(department_ids)  # type: ignore[attr-defined]
+
+
+def _check_procurement_department(session: Session, award: Award) -> None:
+    """An award made from a procurement belongs to the department that ran it."""
+    if award.procurement_id is None:
+        return
+    procurement = session.get(Procurement, award.procurement_id)
+    if procurement is not None and procurement.department_id != award.department_id:
+        raise InvalidInput.on(
+            "body.procurement_id",
+            f"procurement {procurement.id} belongs to department {procurement.department_id}, "
+            f"not {award.department_id}",
+            "department_mismatch",
+        )
+
+
+def award_resource(kind: AwardKind) -> Resource:
+    from app.goals.models import Goal
+
+    area = f"{kind.value}s"
+    return Resource(
+        name=kind.value,
+        area=area,
+        model=Award,
+        create_schema=AwardCreate,
+        update_schema=AwardUpdate,
+        public_schema=AwardPublic,
+        query_schema=AwardQuery,
+        sortable=(
+            "id",
+            "number",
+            "title",
+            "value",
+            "start_date",
+            "end_date",
+            "status",
+            "created_at",
+            "updated_at",
+        ),
+        search_columns=("title", "number"),
+        fixed={"kind": kind},
+        unique=(("number",), ("external_id",)),
+        references=(
+            Reference("department_id", Department, "department", department_scope),
+            Reference("vendor_id", Vendor, "vendor" if kind == AwardKind.contract else "grantee (vendor)"),
+            Reference("procurement_id", Procurement, "procurement", procurement_scope),
+            Reference("contract_manager_id", User, "user"),
+        ),
+        dependents=(Dependent(Goal, "award_id", "goals"),),
+        scope=award_scope,
+        check=_check_procurement_department,
+    )

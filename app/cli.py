@@ -1,0 +1,131 @@
+"""`rdc`: the operator's command line (serve, migrate, demo data, users, service accounts, tokens)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlmodel import Session, select
+
+from app.config import get_settings
+
+cli = typer.Typer(help="Results Tracker operations", no_args_is_help=True, add_completion=False)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply database migrations up to the latest revision."""
+    from app import migrations
+
+    migrations.upgrade()
+    typer.echo("database is at the latest revision")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    demo: Annotated[bool, typer.Option(help="Seed the demo city first (also RDC_DEMO=1)")] = False,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Apply migrations, optionally seed the demo city, then serve the API with uvicorn."""
+    import uvicorn
+
+    migrate()
+    if demo or get_settings().demo:
+        seed_demo()
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@cli.command("demo")
+def seed_demo() -> None:
+    """Seed a realistic demo city (departments, vendors, procurements, contracts, grants, goals, metrics)."""
+    from app.db import get_engine
+    from app.demo import seed
+
+    with Session(get_engine()) as session:
+        summary = seed(session)
+    typer.echo(summary)
+
+
+@cli.command("create-user")
+def create_user(
+    email: str,
+    role: Annotated[str, typer.Option(help="admin, procurement_officer, contract_manager or viewer")],
+    full_name: Annotated[str, typer.Option(help="Display name")] = "",
+    department: Annotated[list[int] | None, typer.Option(help="Limit to this department id (repeatable)")] = None,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a user (the password is prompted for unless given)."""
+    from app.auth.models import UserCreate
+    from app.auth.principal import SYSTEM
+    from app.auth.roles import Role
+    from app.auth.service import create_user as create
+    from app.db import get_engine
+
+    data = UserCreate(
+        email=email,
+        full_name=full_name or email,
+        role=Role(role),
+        password=password,
+        department_ids=department or [],
+    )
+    with Session(get_engine()) as session:
+        user = create(session, actor=SYSTEM, data=data)
+    typer.echo(f"created user {user.id} <{user.email}> as {user.role.value}")
+
+
+@cli.command("create-service-account")
+def create_service_account(
+    name: str,
+    scope: Annotated[list[str], typer.Option(help="catalog:read, readings:read, readings:write (repeatable)")],
+    expires_in_days: int = 365,
+) -> None:
+    """Create an ERP/vendor service account; prints the client secret once."""
+    from app.auth.models import ServiceAccountCreate
+    from app.auth.principal import SYSTEM
+    from app.auth.roles import Scope
+    from app.auth.service import create_service_account as create
+    from app.db import get_engine
+
+    data = ServiceAccountCreate(name=name, scopes=[Scope(s) for s in scope], expires_in_days=expires_in_days)
+    with Session(get_engine()) as session:
+        account, secret = create(session, actor=SYSTEM, data=data)
+    typer.echo(f"client_id={account.client_id}\nclient_secret={secret}\n(the secret is not shown again)")
+
+
+@cli.command()
+def token(email: str) -> None:
+    """Print an access token for an existing, active user (for scripts and first steps)."""
+    from app.auth import tokens
+    from app.auth.models import User
+    from app.db import get_engine
+
+    with Session(get_engine()) as session:
+        user = session.exec(select(User).where(User.email == email.lower())).first()
+    if user is None or not user.is_active:
+        typer.echo(f"no active user {email}", err=True)
+        raise typer.Exit(1)
+    typer.echo(tokens.issue(get_settings(), subject=f"user:{user.id}", role=user.role.value).access_token)
+
+
+@cli.command()
+def openapi(path: str = "openapi/openapi.json") -> None:
+    """Write the OpenAPI document (the published contract) to a file."""
+    from app.openapi_doc import write
+
+    write(path)
+    typer.echo(f"wrote {path}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,104 @@
+"""Settings, read from `RDC_`-prefixed environment variables (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RDC_", env_file=".env", extra="ignore")
+
+    env: Environment = Environment.development
+    database_url: str = "sqlite:///./results_tracker.db"
+    # Seconds a single SQL statement may run on PostgreSQL before it is cancelled.
+    statement_timeout_seconds: float = 30.0
+
+    fiscal_year_start_month: int = Field(default=7, ge=1, le=12)
+    default_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+    # Tokens. HS256 needs a secret of at least 32 bytes; RS256 needs a PEM key pair (text or file path).
+    jwt_algorithm: str = Field(default="HS256", pattern=r"^(HS256|RS256)$")
+    jwt_secret: str | None = None
+    jwt_private_key: str | None = None
+    jwt_public_key: str | None = None
+    jwt_issuer: str = "results-tracker"
+    jwt_audience: str = "results-tracker-api"
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+    # Optional: accept tokens from the city's identity provider (JWKS URL or file path).
+    idp_jwks: str | None = None
+    idp_issuer: str | None = None
+    idp_audience: str | None = None
+    idp_role_claim: str = "rdc_role"
+
+    first_admin_email: str | None = None
+    first_admin_password: str | None = None
+
+    # Sign-in throttling: this many failures per account or client address within the window -> 429.
+    signin_max_failures: int = 5
+    signin_window_seconds: int = 900
+
+    demo: bool = False
+    docs_enabled: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg3(cls, url: str) -> str:
+        # Plain postgresql:// URLs would pick psycopg2, which we do not ship.
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _read_pem(value: str | None) -> str | None:
+    if value and not value.lstrip().startswith("-----") and Path(value).is_file():
+        return Path(value).read_text()
+    return value
+
+
+def signing_keys(settings: Settings) -> tuple[str, str]:
+    """(signing key, verification key) for the configured algorithm; refuses weak set-ups."""
+    if settings.jwt_algorithm == "RS256":
+        private, public = _read_pem(settings.jwt_private_key), _read_pem(settings.jwt_public_key)
+        if not private or not public:
+            raise RuntimeError("RS256 needs RDC_JWT_PRIVATE_KEY and RDC_JWT_PUBLIC_KEY (PEM or file path)")
+        return private, public
+    secret = settings.jwt_secret
+    if secret is None:
+        if settings.env == Environment.production:
+            raise RuntimeError("RDC_JWT_SECRET (at least 32 random bytes) is required in production")
+        secret = _development_secret()
+    if len(secret.encode()) < 32:
+        raise RuntimeError("RDC_JWT_SECRET must be at least 32 bytes long")
+    return secret, secret
+
+
+def _development_secret() -> str:
+    # Shared through a file so that several local worker processes accept each other's tokens.
+    path = Path(".rdc-dev-secret")
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from app.departments.models import (
+    Department,
+    DepartmentCreate,
+    DepartmentPublic,
+    DepartmentQuery,
+    DepartmentUpdate,
+)
+from app.kit.resource import Resource
+
+
+def department_scope(department_ids: frozenset[int]):  # type: ignore[no-untyped-def]
+    return Department.id.in_(department_ids)  # type: ignore[union-attr]
+
+
+def _dependents():  # type: ignore[no-untyped-def]
+    # Imported late: those packages import this one for the scope function.
+    from app.awards.models import Award
+    from app.kit.resource import Dependent
+    from app.procurements.models import Procurement
+
+    return (
+        Dependent(Procurement, "department_id", "procurements"),
+        Dependent(Award, "department_id", "contracts or grants"),
+    )
+
+
+def department_resource() -> Resource:
+    return Resource(
+        name="department",
+        area="departments",
+        model=Department,
+        create_schema=DepartmentCreate,
+        update_schema=DepartmentUpdate,
+        public_schema=DepartmentPublic,
+        query_schema=DepartmentQuery,
+        sortable=("id", "name", "code", "created_at", "updated_at"),
+        search_columns=("name",),
+        unique=(("code",),),
+        dependents=_dependents(),
+        scope=department_scope,
+    )

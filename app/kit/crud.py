@@ -1,0 +1,305 @@
+"""Generic create/read/update/delete over a `Resource`, with scoping, ETags, checks and audit.
+
+Every write runs in one transaction together with its audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, func, select
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.db import utcnow
+from app.kit.pagination import ListQuery
+from app.kit.problems import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from app.kit.resource import Resource
+
+_PAGING_FIELDS = {"limit", "offset", "sort", "q"}
+
+
+def visibility(resource: Resource, principal: Principal) -> list[ColumnElement[bool]]:
+    """SQL conditions limiting `resource` to what `principal` may see."""
+    conditions: list[ColumnElement[bool]] = [
+        getattr(resource.model, name) == value for name, value in resource.fixed.items()
+    ]
+    if resource.scope is not None and principal.department_ids is not None:
+        conditions.append(resource.scope(principal.department_ids))
+    return conditions
+
+
+def list_records(
+    session: Session,
+    resource: Resource,
+    *,
+    principal: Principal,
+    query: ListQuery,
+    where: tuple[ColumnElement[bool], ...] = (),
+) -> tuple[list[Any], int]:
+    model = resource.model
+    statement = select(model).where(*visibility(resource, principal), *where)
+    for name, value in query.model_dump(exclude_none=True).items():
+        if name not in _PAGING_FIELDS:
+            statement = statement.where(getattr(model, name) == value)
+    text = getattr(query, "q", None)
+    if text and resource.search_columns:
+        pattern = f"%{text.lower()}%"
+        statement = statement.where(
+            or_(*(func.lower(getattr(model, column)).like(pattern) for column in resource.search_columns))
+        )
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(
+        statement.order_by(*_ordering(resource, query.sort)).offset(query.offset).limit(query.limit)
+    ).all()
+    return list(rows), total
+
+
+def _ordering(resource: Resource, sort: str | None) -> list[Any]:
+    model = resource.model
+    order: list[Any] = []
+    for term in (sort or "").split(","):
+        if not term:
+            continue
+        name = term.lstrip("-")
+        if name not in resource.sortable:
+            allowed = ", ".join(resource.sortable)
+            raise InvalidInput.on("query.sort", f"cannot sort by '{name}'; use one of: {allowed}", "bad_sort")
+        column = col(getattr(model, name))
+        order.append(column.desc() if term.startswith("-") else column.asc())
+    order.append(col(model.id).asc())  # type: ignore[attr-defined]
+    return order
+
+
+def get_record(session: Session, resource: Resource, *, principal: Principal, record_id: int) -> Any:
+    """The record, or 404 when it does not exist *or* lies outside the principal's departments."""
+    model = resource.model
+    record = session.exec(
+        select(model).where(model.id == record_id, *visibility(resource, principal))  # type: ignore[attr-defined]
+    ).first()
+    if record is None:
+        raise NotFound(f"{resource.name} {record_id} not found")
+    return record
+
+
+def create_record(
+    session: Session,
+    resource: Resource,
+    *,
+    principal: Principal,
+    data: BaseModel,
+    extra: dict[str, Any] | None = None,
+) -> Any:
+    check_field_rules(data)
+    values = {**data.model_dump(), **resource.fixed, **(extra or {})}
+    _check_references(session, resource, principal, values)
+    _check_unique(session, resource, values, record_id=None)
+    record = resource.model.model_validate(values)
+    if resource.check:
+        resource.check(session, record)
+    session.add(record)
+    _flush(session, resource)
+    _ensure_in_scope(session, resource, principal, record.id)
+    audit.record(
+        session,
+        actor=principal,
+        entity=resource.name,
+        entity_id=record.id,
+        action="create",
+        changes=audit.diff({}, _snapshot(record)),
+    )
+    session.commit()
+    session.refresh(record)
+    return record
+
+
+def update_record(
+    session: Session,
+    resource: Resource,
+    *,
+    principal: Principal,
+    record_id: int,
+    patch: BaseModel,
+    if_match: str | None,
+) -> Any:
+    record = get_record(session, resource, principal=principal, record_id=record_id)
+    expected_version = check_if_match(record, if_match, required=True)
+    changes = patch.model_dump(exclude_unset=True)
+    merged = {name: getattr(record, name) for name in resource.create_schema.model_fields} | changes
+    try:
+        whole = resource.create_schema.model_validate(merged)
+    except ValidationError as error:  # e.g. an explicit null where the field is required
+        raise InvalidInput(
+            "the change would make the record invalid",
+            errors=[
+                FieldError(field="body." + ".".join(map(str, e["loc"])), message=e["msg"], code=e["type"])
+                for e in error.errors()
+            ],
+        ) from None
+    check_field_rules(whole)  # whole-record rules, e.g. start before end
+    _check_references(session, resource, principal, changes)
+    before = _snapshot(record)
+    _check_unique(session, resource, before | changes, record_id=record_id)
+    if resource.check:
+        candidate = resource.model.model_validate({**before, **changes})
+        resource.check(session, candidate)
+    if changes:
+        result = session.execute(
+            update(resource.model)
+            .where(resource.model.id == record_id, resource.model.version == expected_version)  # type: ignore[attr-defined]
+            .values(**changes, version=expected_version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            session.rollback()
+            raise PreconditionFailed(f"{resource.name} {record_id} was changed by someone else; reload it")
+        _flush(session, resource)
+        _ensure_in_scope(session, resource, principal, record_id)
+        session.refresh(record)
+        audit.record(
+            session,
+            actor=principal,
+            entity=resource.name,
+            entity_id=record_id,
+            action="update",
+            changes=audit.diff(before, _snapshot(record)),
+        )
+        session.commit()
+        session.refresh(record)
+    return record
+
+
+def delete_record(
+    session: Session, resource: Resource, *, principal: Principal, record_id: int, if_match: str | None
+) -> None:
+    record = get_record(session, resource, principal=principal, record_id=record_id)
+    check_if_match(record, if_match, required=False)
+    for dependent in resource.dependents:
+        count = session.exec(select(func.count()).where(getattr(dependent.model, dependent.column) == record_id)).one()
+        if count:
+            raise Conflict(
+                f"{resource.name} {record_id} still has {count} {dependent.label}; delete or reassign them first"
+            )
+    before = _snapshot(record)
+    session.delete(record)
+    _flush(session, resource)
+    audit.record(
+        session,
+        actor=principal,
+        entity=resource.name,
+        entity_id=record_id,
+        action="delete",
+        changes=audit.diff(before, {}),
+    )
+    session.commit()
+
+
+def check_field_rules(data: BaseModel) -> None:
+    """Rules across fields, from the schema's optional `field_problems()`, as a 422 naming each field."""
+    problems = data.field_problems() if hasattr(data, "field_problems") else []
+    if problems:
+        raise InvalidInput(
+            "; ".join(f"{field} {message}" for field, message in problems),
+            errors=[FieldError(field=f"body.{field}", message=message, code="invalid") for field, message in problems],
+        )
+
+
+def etag(record: Any) -> str:
+    return f'"v{record.version}"'
+
+
+def check_if_match(record: Any, if_match: str | None, *, required: bool) -> int:
+    """The record's version, after checking the client's If-Match against it (RFC 9110 13.1.1)."""
+    if if_match is None:
+        if required:
+            raise PreconditionRequired(
+                "send the ETag of the version you are changing in If-Match (GET the record to read it)"
+            )
+        return int(record.version)
+    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in candidates and etag(record) not in candidates:
+        raise PreconditionFailed(
+            f"If-Match {if_match!r} does not match the current version {etag(record)}; reload and retry"
+        )
+    return int(record.version)
+
+
+def _snapshot(record: SQLModel) -> dict[str, Any]:
+    return record.model_dump(exclude={"created_at", "updated_at", "version"})
+
+
+def _check_references(session: Session, resource: Resource, principal: Principal, values: dict[str, Any]) -> None:
+    errors: list[FieldError] = []
+    for reference in resource.references:
+        target_id = values.get(reference.field)
+        if target_id is None:
+            continue
+        model = reference.model
+        statement = select(func.count()).where(model.id == target_id)  # type: ignore[attr-defined]
+        if reference.scope is not None and principal.department_ids is not None:
+            statement = statement.where(reference.scope(principal.department_ids))
+        if not session.exec(statement).one():
+            errors.append(
+                FieldError(
+                    field=f"body.{reference.field}",
+                    message=f"no {reference.label} with id {target_id}",
+                    code="unknown_reference",
+                )
+            )
+    if errors:
+        raise InvalidInput("the request refers to records that do not exist", errors=errors)
+
+
+def _check_unique(session: Session, resource: Resource, values: dict[str, Any], *, record_id: int | None) -> None:
+    model = resource.model
+    for columns in resource.unique:
+        if any(values.get(name) is None for name in columns):
+            continue
+        statement = select(model.id).where(  # type: ignore[attr-defined]
+            *(getattr(model, name) == values[name] for name in columns),
+            *(getattr(model, name) == value for name, value in resource.fixed.items()),
+        )
+        if record_id is not None:
+            statement = statement.where(model.id != record_id)  # type: ignore[attr-defined]
+        existing = session.exec(statement).first()
+        if existing is not None:
+            field = columns[-1]
+            raise Conflict(
+                f"{resource.name} {existing} already has {field} {values[field]!r}",
+                errors=[FieldError(field=f"body.{field}", message="already in use", code="duplicate")],
+            )
+
+
+def _ensure_in_scope(session: Session, resource: Resource, principal: Principal, record_id: int) -> None:
+    if resource.scope is None or principal.department_ids is None:
+        return
+    visible = session.exec(
+        select(func.count()).where(
+            resource.model.id == record_id,  # type: ignore[attr-defined]
+            resource.scope(principal.department_ids),
+        )
+    ).one()
+    if not visible:
+        session.rollback()
+        raise InvalidInput.on(
+            "body.department_id", "that department is outside the departments you manage", "out_of_scope"
+        )
+
+
+def _flush(session: Session, resource: Resource) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        # Backstop for races that slipped past the checks above (two requests at once).
+        session.rollback()
+        raise Conflict(f"the {resource.name} conflicts with existing data (a uniqueness or reference rule)") from None

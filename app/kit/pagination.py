@@ -1,0 +1,34 @@
+"""Capped offset pagination and sorting shared by every list endpoint."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_PAGE_SIZE = 200
+MAX_OFFSET = 1_000_000
+
+T = TypeVar("T")
+
+
+class ListQuery(BaseModel):
+    """Query parameters every list accepts; resources extend it with their own filters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE, description=f"Page size, at most {MAX_PAGE_SIZE}")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
+    sort: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^-?[a-z_]+(,-?[a-z_]+)*$",
+        description="Comma-separated fields, `-` for descending, e.g. `-created_at,title`",
+    )
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Number of matching records across all pages")
+    limit: int
+    offset: int

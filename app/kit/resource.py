@@ -1,0 +1,53 @@
+"""A declarative description of a CRUD resource, read by the generic service and router."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, SQLModel
+
+# Given the departments a principal may see, a SQL condition selecting the records they may see.
+DepartmentScope = Callable[[frozenset[int]], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A foreign key in the payload that must name an existing (and, if scoped, visible) record."""
+
+    field: str
+    model: type[SQLModel]
+    label: str
+    scope: DepartmentScope | None = None
+
+
+@dataclass(frozen=True)
+class Dependent:
+    """Records that point at this one; deleting while any exist is a 409."""
+
+    model: type[SQLModel]
+    column: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # entity name in audit entries and messages, e.g. "contract"
+    area: str  # permission area in the role matrix, e.g. "contracts"
+    model: type[SQLModel]
+    create_schema: type[BaseModel]
+    update_schema: type[BaseModel]
+    public_schema: type[BaseModel]
+    query_schema: type[BaseModel]
+    sortable: tuple[str, ...] = ("id", "created_at", "updated_at")
+    search_columns: tuple[str, ...] = ()
+    fixed: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"kind": "contract"}
+    references: tuple[Reference, ...] = ()
+    dependents: tuple[Dependent, ...] = ()
+    unique: tuple[tuple[str, ...], ...] = ()
+    scope: DepartmentScope | None = None  # None: visible to every department
+    # Domain rules that need the database, run on the merged record before it is written.
+    check: Callable[[Session, Any], None] | None = None

@@ -1,0 +1,180 @@
+"""Builds the standard list/create/read/update/delete endpoints of a `Resource`.
+
+No `from __future__ import annotations` here: FastAPI reads the endpoint annotations at definition
+time, and they refer to the resource's own schema classes.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+
+from app.auth.dependencies import Authorize, SessionDep
+from app.auth.principal import Principal
+from app.auth.roles import Action
+from app.kit import crud
+from app.kit.pagination import Page
+from app.kit.problems import Problem
+from app.kit.resource import Resource
+
+MAX_ID = 2_147_483_647
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]
+IfMatch = Annotated[
+    str | None,
+    Header(max_length=200, description="ETag of the version being changed (from GET); required"),
+]
+OptionalIfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200, description="Optional ETag guard")]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422)
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
+    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (409, 412, 428)
+}
+
+
+def reader(resource: Resource) -> Any:
+    return Annotated[Principal, Depends(Authorize(resource.area, Action.read))]
+
+
+def writer(resource: Resource) -> Any:
+    return Annotated[Principal, Depends(Authorize(resource.area, Action.write))]
+
+
+def mount_crud(router: APIRouter, resource: Resource, path: str, *, with_create: bool = True) -> None:
+    """Adds `GET/POST path` and `GET/PATCH/DELETE path/{id}` for `resource` to `router`."""
+    Public = resource.public_schema
+    Create = resource.create_schema
+    Update = resource.update_schema
+    Filters = resource.query_schema
+    Reader, Writer = reader(resource), writer(resource)
+    label = resource.name
+
+    @router.get(
+        path,
+        response_model=Page[Public],
+        summary=f"List {resource.area}",
+        responses=ERRORS,
+        name=f"list_{resource.area}",
+    )  # type: ignore[valid-type]
+    def list_(session: SessionDep, principal: Reader, query: Annotated[Filters, Query()]) -> Any:  # type: ignore[valid-type]
+        rows, total = crud.list_records(session, resource, principal=principal, query=query)
+        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+
+    if with_create:
+
+        @router.post(
+            path,
+            response_model=Public,
+            status_code=status.HTTP_201_CREATED,
+            summary=f"Create a {label}",
+            name=f"create_{label}",
+            responses=WRITE_ERRORS,
+        )
+        def create(
+            session: SessionDep,
+            principal: Writer,
+            body: Create,
+            request: Request,
+            response: Response,  # type: ignore[valid-type]
+        ) -> Any:  # type: ignore[valid-type]
+            record = crud.create_record(session, resource, principal=principal, data=body)
+            response.headers["ETag"] = crud.etag(record)
+            response.headers["Location"] = f"{request.url.path.rstrip('/')}/{record.id}"
+            return record
+
+    @router.get(
+        f"{path}/{{id}}",
+        response_model=Public,
+        summary=f"Read a {label}",
+        responses=ERRORS,
+        name=f"read_{label}",
+    )
+    def read(session: SessionDep, principal: Reader, id: RecordId, response: Response) -> Any:
+        record = crud.get_record(session, resource, principal=principal, record_id=id)
+        response.headers["ETag"] = crud.etag(record)
+        return record
+
+    @router.patch(
+        f"{path}/{{id}}",
+        response_model=Public,
+        summary=f"Update a {label} (If-Match required)",
+        name=f"update_{label}",
+        responses=WRITE_ERRORS,
+    )
+    def update(
+        session: SessionDep,
+        principal: Writer,
+        id: RecordId,
+        body: Update,  # type: ignore[valid-type]
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> Any:
+        record = crud.update_record(session, resource, principal=principal, record_id=id, patch=body, if_match=if_match)
+        response.headers["ETag"] = crud.etag(record)
+        return record
+
+    @router.delete(
+        f"{path}/{{id}}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        summary=f"Delete a {label}",
+        name=f"delete_{label}",
+        responses=WRITE_ERRORS,
+    )
+    def delete(session: SessionDep, principal: Writer, id: RecordId, if_match: OptionalIfMatch = None) -> None:
+        crud.delete_record(session, resource, principal=principal, record_id=id, if_match=if_match)
+
+
+def mount_children(
+    router: APIRouter,
+    *,
+    parent: Resource,
+    parent_path: str,
+    child: Resource,
+    child_path: str,
+    owner_fields: Callable[[Any], dict[str, Any]],
+) -> None:
+    """Adds `GET/POST parent_path/{id}/child_path`: a child is listed and created through its parent.
+
+    `owner_fields(parent_record)` gives the columns that tie a child to that parent. The parent must be
+    visible to the caller (404 otherwise), so nested routes are scoped exactly like their parents.
+    """
+    Public = child.public_schema
+    Create = child.create_schema
+    Filters = child.query_schema
+    Reader, Writer = reader(child), writer(child)
+    path = f"{parent_path}/{{id}}/{child_path}"
+
+    @router.get(
+        path,
+        response_model=Page[Public],  # type: ignore[valid-type]
+        summary=f"List the {child.area} of a {parent.name}",
+        responses=ERRORS,
+        name=f"list_{parent.name}_{child.area}",
+    )
+    def list_children(session: SessionDep, principal: Reader, id: RecordId, query: Annotated[Filters, Query()]) -> Any:  # type: ignore[valid-type]
+        owner = crud.get_record(session, parent, principal=principal, record_id=id)
+        where = tuple(getattr(child.model, name) == value for name, value in owner_fields(owner).items())
+        rows, total = crud.list_records(session, child, principal=principal, query=query, where=where)
+        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+
+    @router.post(
+        path,
+        response_model=Public,
+        status_code=status.HTTP_201_CREATED,
+        summary=f"Add a {child.name} to a {parent.name}",
+        responses=WRITE_ERRORS,
+        name=f"create_{parent.name}_{child.name}",
+    )
+    def create_child(
+        session: SessionDep,
+        principal: Writer,
+        id: RecordId,
+        body: Create,  # type: ignore[valid-type]
+        response: Response,
+    ) -> Any:
+        owner = crud.get_record(session, parent, principal=principal, record_id=id)
+        record = crud.create_record(session, child, principal=principal, data=body, extra=owner_fields(owner))
+        response.headers["ETag"] = crud.etag(record)
+        response.headers["Location"] = f"/api/v1/{child.area}/{record.id}"
+        return record

@@ -1,0 +1,97 @@
+"""The ASGI application: `app.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.auth.service import ensure_first_admin
+from app.awards.router import router as awards_router
+from app.config import Environment, get_settings, signing_keys
+from app.db import get_engine
+from app.departments.router import router as departments_router
+from app.goals.router import router as goals_router
+from app.kit.problems import install_problem_handlers
+from app.kit.request_context import RequestIdMiddleware
+from app.metrics.router import router as metrics_router
+from app.priorities.router import router as priorities_router
+from app.procurements.router import router as procurements_router
+from app.vendors.router import router as vendors_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Results-driven contracting for a city: procurements, contracts and grants with their goals and key
+metrics, metric readings from ERPs and vendors, and early warning when a contract drifts off track.
+
+Authenticate with `POST /api/v1/auth/token` (OAuth2 password grant for people, client credentials
+for ERP integrations) and send `Authorization: Bearer <token>`. Errors are RFC 9457
+`application/problem+json`. Updates need `If-Match` with the ETag from the last read.
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    signing_keys(settings)  # refuse to start without usable token keys
+    with Session(get_engine()) as session:
+        ensure_first_admin(session, settings)
+    yield
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="Results Tracker",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs or settings.env != Environment.production else None,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (
+        auth_router,
+        departments_router,
+        vendors_router,
+        priorities_router,
+        procurements_router,
+        awards_router,
+        goals_router,
+        metrics_router,
+        audit_router,
+    ):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive", name="healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], summary="The database answers", name="readyz")
+    def readyz() -> dict[str, str]:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ready"}
+
+    return app
+
+
+app = create_app()

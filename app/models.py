@@ -1,0 +1,31 @@
+"""Imports every table so that `SQLModel.metadata` is complete (for Alembic and the tests)."""
+
+from sqlmodel import SQLModel
+
+from app.audit.models import AuditEntry
+from app.auth.models import ServiceAccount, SignInFailure, User, UserDepartment
+from app.awards.models import Award
+from app.departments.models import Department
+from app.goals.models import Goal
+from app.metrics.models import Metric
+from app.priorities.models import Priority
+from app.procurements.models import Procurement
+from app.vendors.models import Vendor
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AuditEntry",
+    "Award",
+    "Department",
+    "Goal",
+    "Metric",
+    "Priority",
+    "Procurement",
+    "ServiceAccount",
+    "SignInFailure",
+    "User",
+    "UserDepartment",
+    "Vendor",
+    "metadata",
+]

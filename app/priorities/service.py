@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from app.kit.resource import Dependent, Resource
+from app.priorities.models import Priority, PriorityCreate, PriorityPublic, PriorityQuery, PriorityUpdate
+
+
+def priority_resource() -> Resource:
+    from app.goals.models import Goal
+
+    return Resource(
+        name="priority",
+        area="priorities",
+        model=Priority,
+        create_schema=PriorityCreate,
+        update_schema=PriorityUpdate,
+        public_schema=PriorityPublic,
+        query_schema=PriorityQuery,
+        sortable=("id", "code", "title", "target_year", "created_at", "updated_at"),
+        search_columns=("title",),
+        unique=(("code",),),
+        dependents=(Dependent(Goal, "priority_id", "goals"),),
+    )

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from app.kit.resource import Dependent, Resource
+from app.vendors.models import Vendor, VendorCreate, VendorPublic, VendorQuery, VendorUpdate
+
+
+def vendor_resource() -> Resource:
+    from app.awards.models import Award
+
+    return Resource(
+        name="vendor",
+        area="vendors",
+        model=Vendor,
+        create_schema=VendorCreate,
+        update_schema=VendorUpdate,
+        public_schema=VendorPublic,
+        query_schema=VendorQuery,
+        sortable=("id", "legal_name", "created_at", "updated_at"),
+        search_columns=("legal_name",),
+        unique=(("identifier",),),
+        dependents=(Dependent(Award, "vendor_id", "contracts or grants"),),
+    )
