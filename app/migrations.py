@@ -11,11 +11,15 @@ from sqlalchemy import Engine
 
 from alembic import command
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+def _alembic_ini() -> Path:
+    # A source checkout keeps alembic.ini beside the package; an installed package (the Docker image) runs
+    # from the directory that holds it.
+    beside_package = Path(__file__).resolve().parent.parent / "alembic.ini"
+    return beside_package if beside_package.exists() else Path.cwd() / "alembic.ini"
 
 
 def alembic_config(database_url: str | None = None) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config = Config(str(_alembic_ini()))
     config.attributes["configure_logger"] = False
     if database_url:
         config.attributes["database_url"] = database_url
