@@ -73,12 +73,18 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        if dialect.name == "sqlite":
-            return (Decimal(int(value)) / self._factor).quantize(Decimal(1).scaleb(-self.scale))
-        return Decimal(value)
+        exact = (Decimal(int(value)) / self._factor) if dialect.name == "sqlite" else Decimal(value)
+        if self.scale <= 2:
+            return exact.quantize(Decimal(1).scaleb(-self.scale))  # money keeps its cents: 12.50
+        return _trimmed(exact)  # measurements read naturally: 81.5, not 81.500000
 
     def __repr__(self) -> str:
         return f"ExactDecimal(precision={self.precision}, scale={self.scale})"
+
+
+def _trimmed(value: Decimal) -> Decimal:
+    trimmed = value.normalize()
+    return trimmed.quantize(Decimal(1)) if trimmed.as_tuple().exponent > 0 else trimmed  # type: ignore[operator]
 
 
 def Money() -> ExactDecimal:

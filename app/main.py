@@ -23,6 +23,7 @@ from app.kit.request_context import RequestIdMiddleware
 from app.metrics.router import router as metrics_router
 from app.priorities.router import router as priorities_router
 from app.procurements.router import router as procurements_router
+from app.readings.router import router as readings_router
 from app.vendors.router import router as vendors_router
 
 API_PREFIX = "/api/v1"
@@ -76,6 +77,7 @@ def create_app() -> FastAPI:
         awards_router,
         goals_router,
         metrics_router,
+        readings_router,
         audit_router,
     ):
         api.include_router(router)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from alembic import command
 
+
 def _alembic_ini() -> Path:
     # A source checkout keeps alembic.ini beside the package; an installed package (the Docker image) runs
     # from the directory that holds it.

@@ -31,7 +31,10 @@ class AwardStatus(StrEnum):
 
 class AwardFields(SQLModel):
     number: str = Field(
-        min_length=1, max_length=60, regex=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$", description="e.g. 'C-2026-0142'"
+        min_length=1,
+        max_length=60,
+        schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"},
+        description="e.g. 'C-2026-0142'",
     )
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
@@ -45,7 +48,7 @@ class AwardFields(SQLModel):
     department_id: int = Field(ge=1, le=2_147_483_647, foreign_key="department.id", index=True)
     procurement_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="procurement.id", index=True)
     value: Decimal = Field(ge=0, max_digits=18, decimal_places=2, sa_type=Money())
-    currency: str = Field(default="USD", regex=r"^[A-Z]{3}$", max_length=3)
+    currency: str = Field(default="USD", schema_extra={"pattern": r"^[A-Z]{3}$"}, max_length=3)
     start_date: date
     end_date: date
     status: AwardStatus = Field(default=AwardStatus.draft, sa_type=choice(AwardStatus))
@@ -54,7 +57,7 @@ class AwardFields(SQLModel):
         default=None,
         min_length=1,
         max_length=100,
-        regex=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+        schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"},
         description="The ERP's own key; unique among contracts (or among grants)",
     )
 

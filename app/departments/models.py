@@ -10,7 +10,12 @@ from app.kit.pagination import ListQuery
 
 class DepartmentFields(SQLModel):
     name: str = Field(min_length=1, max_length=200, description="e.g. 'Department of Transportation'")
-    code: str = Field(min_length=1, max_length=20, regex=r"^[A-Z0-9][A-Z0-9_-]*$", description="Short code, e.g. 'DOT'")
+    code: str = Field(
+        min_length=1,
+        max_length=20,
+        schema_extra={"pattern": r"^[A-Z0-9][A-Z0-9_-]*$"},
+        description="Short code, e.g. 'DOT'",
+    )
     description: str | None = Field(default=None, max_length=10_000)
 
 

@@ -50,14 +50,17 @@ class MetricFields(SQLModel):
     code: str = Field(
         min_length=1,
         max_length=40,
-        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$"},
         description="Unique within the contract or grant, so an ERP can address the metric without ids",
     )
     name: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
     unit: str = Field(min_length=1, max_length=60, description="e.g. 'percent', 'placements', 'hours'")
     unit_code: str | None = Field(
-        default=None, max_length=10, regex=r"^[A-Z0-9]+$", description="UN/CEFACT code, e.g. P1 (percent)"
+        default=None,
+        max_length=10,
+        schema_extra={"pattern": r"^[A-Z0-9]+$"},
+        description="UN/CEFACT code, e.g. P1 (percent)",
     )
     direction: Direction = Field(sa_type=choice(Direction))
     baseline_value: Decimal | None = _value(default=None)

@@ -9,7 +9,7 @@ from app.kit.pagination import ListQuery
 
 
 class PriorityFields(SQLModel):
-    code: str = Field(min_length=1, max_length=40, regex=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    code: str = Field(min_length=1, max_length=40, schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$"})
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
     target_year: int | None = Field(default=None, ge=2000, le=2100)

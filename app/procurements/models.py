@@ -37,11 +37,13 @@ class ProcurementFields(SQLModel):
     method: ProcurementMethod = Field(sa_type=choice(ProcurementMethod))
     status: ProcurementStatus = Field(default=ProcurementStatus.planning, sa_type=choice(ProcurementStatus))
     estimated_value: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2, sa_type=Money())
-    currency: str = Field(default="USD", regex=r"^[A-Z]{3}$", max_length=3)
+    currency: str = Field(default="USD", schema_extra={"pattern": r"^[A-Z]{3}$"}, max_length=3)
     release_date: date | None = None
     response_due_date: date | None = None
     expected_award_date: date | None = None
-    external_id: str | None = Field(default=None, min_length=1, max_length=100, regex=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+    external_id: str | None = Field(
+        default=None, min_length=1, max_length=100, schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"}
+    )
 
 
 class Procurement(ProcurementFields, TableBase, table=True):

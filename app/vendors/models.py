@@ -24,11 +24,15 @@ class VendorFields(SQLModel):
     legal_name: str = Field(min_length=1, max_length=300)
     identifier_scheme: IdentifierScheme = Field(default=IdentifierScheme.ein, sa_type=choice(IdentifierScheme))
     identifier: str | None = Field(
-        default=None, min_length=1, max_length=64, regex=r"^[A-Za-z0-9-]+$", description="Tax id, UEI, ..."
+        default=None,
+        min_length=1,
+        max_length=64,
+        schema_extra={"pattern": r"^[A-Za-z0-9-]+$"},
+        description="Tax id, UEI, ...",
     )
     contact_name: str | None = Field(default=None, max_length=200)
     contact_email: EmailStr | None = Field(default=None, max_length=254)
-    contact_phone: str | None = Field(default=None, max_length=40, regex=r"^[0-9+().\- x]+$")
+    contact_phone: str | None = Field(default=None, max_length=40, schema_extra={"pattern": r"^[0-9+().\- x]+$"})
     address: str | None = Field(default=None, max_length=500)
     is_active: bool = True
 

@@ -1,0 +1,147 @@
+"""Request and response schemas of the readings API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+
+from app.kit.models import RecordPublic
+from app.readings.models import Outcome, ReadingSource
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReadingValues(BaseModel):
+    """What a reading says, whichever way its metric is named."""
+
+    model_config = _STRICT
+
+    period: str | None = Field(
+        default=None,
+        max_length=20,
+        description="Label matching the metric's cadence: 2026-09, 2026-Q3, FY2027-Q1, 2026-W37, 2026, FY2027",
+    )
+    period_start: date | None = Field(default=None, description="Explicit period (with period_end) instead of a label")
+    period_end: date | None = None
+    value: Decimal = Field(max_digits=18, decimal_places=6)
+    note: str | None = Field(default=None, max_length=2000)
+    source: ReadingSource = ReadingSource.manual
+    reason: str | None = Field(
+        default=None, max_length=2000, description="Required for an admin correction inside a locked period"
+    )
+
+
+class ReadingCreate(ReadingValues):
+    pass
+
+
+@dataclass(frozen=True)
+class InvalidItem:
+    """A batch item that failed validation; kept so the rest of the batch can still be judged."""
+
+    field: str
+    reason: str
+
+
+def invalid_item(error: ValidationError) -> InvalidItem:
+    first = error.errors()[0]
+    return InvalidItem(field=".".join(str(part) for part in first["loc"]) or "item", reason=first["msg"])
+
+
+def _keep_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError as error:
+        return invalid_item(error)
+
+
+class BatchItem(ReadingValues):
+    metric_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    contract_external_id: str | None = Field(default=None, max_length=100)
+    grant_external_id: str | None = Field(default=None, max_length=100)
+    metric_code: str | None = Field(default=None, max_length=40)
+
+
+MAX_BATCH = 10_000
+
+
+class BatchRequest(BaseModel):
+    model_config = _STRICT
+
+    readings: list[Annotated[BatchItem, WrapValidator(_keep_invalid)]] = Field(
+        min_length=1, max_length=MAX_BATCH, description=f"At most {MAX_BATCH} readings"
+    )
+
+
+class ItemResult(BaseModel):
+    index: int = Field(description="Position of the item in the request (0-based)")
+    outcome: Outcome
+    reading_id: int | None = None
+    metric_id: int | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    field: str | None = Field(default=None, description="For rejections: the failing field")
+    reason: str | None = None
+
+
+class BatchSummary(BaseModel):
+    created: int = 0
+    unchanged: int = 0
+    corrected: int = 0
+    rejected: int = 0
+
+
+class BatchResult(BaseModel):
+    committed: bool = Field(description="False for a dry run")
+    summary: BatchSummary
+    items: list[ItemResult]
+
+
+class RevisionPublic(BaseModel):
+    revision: int
+    value: Decimal
+    source: ReadingSource
+    note: str | None
+    reason: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class ReadingPublic(RecordPublic):
+    metric_id: int
+    period_start: date
+    period_end: date
+    value: Decimal
+    note: str | None
+    source: ReadingSource
+    revision: int
+    recorded_by: str
+    verified_at: datetime | None
+    verified_by: str | None
+
+
+class ReadingDetail(ReadingPublic):
+    history: list[RevisionPublic]
+
+
+class ReadingWriteResult(ReadingPublic):
+    outcome: Outcome
+
+
+class PeriodLockCreate(BaseModel):
+    model_config = _STRICT
+
+    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647, description="Contract or grant; omit for all")
+    locked_through: date = Field(description="Periods ending on or before this date are closed")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PeriodLockPublic(RecordPublic):
+    award_id: int | None
+    locked_through: date
+    reason: str
+    locked_by: str

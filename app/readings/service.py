@@ -1,0 +1,133 @@
+"""Reading history, verification and period locks (ingestion itself lives in `ingest.py`)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.awards.models import Award
+from app.awards.service import award_scope
+from app.db import utcnow
+from app.kit import crud
+from app.kit.problems import InvalidInput, NotFound
+from app.metrics.models import Metric
+from app.metrics.service import metric_resource, metric_scope
+from app.readings.models import PeriodLock, Reading, ReadingRevision
+from app.readings.schemas import PeriodLockCreate
+
+
+def visible_reading(session: Session, *, principal: Principal, reading_id: int) -> Reading:
+    statement = select(Reading).join(Metric, Metric.id == Reading.metric_id).where(Reading.id == reading_id)  # type: ignore[arg-type]
+    if principal.department_ids is not None:
+        statement = statement.where(metric_scope(principal.department_ids))
+    reading = session.exec(statement).first()
+    if reading is None:
+        raise NotFound(f"reading {reading_id} not found")
+    return reading
+
+
+def history(session: Session, reading_id: int) -> list[ReadingRevision]:
+    return list(
+        session.exec(
+            select(ReadingRevision)
+            .where(ReadingRevision.reading_id == reading_id)
+            .order_by(col(ReadingRevision.revision))
+        ).all()
+    )
+
+
+def list_readings(
+    session: Session, *, principal: Principal, metric_id: int, limit: int, offset: int, descending: bool
+) -> tuple[list[Reading], int]:
+    crud.get_record(session, metric_resource(), principal=principal, record_id=metric_id)  # 404 outside scope
+    statement = select(Reading).where(Reading.metric_id == metric_id)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    order = col(Reading.period_start).desc() if descending else col(Reading.period_start).asc()
+    rows = session.exec(statement.order_by(order).offset(offset).limit(limit)).all()
+    return list(rows), total
+
+
+def verify(session: Session, *, principal: Principal, reading: Reading, if_match: str | None) -> Reading:
+    """Marks the current value as checked by the city; a later correction clears the mark."""
+    crud.check_if_match(reading, if_match, required=False)
+    if reading.verified_at is None:
+        assert reading.id is not None
+        reading.verified_at = verified_at = utcnow()
+        reading.verified_by = principal.subject
+        reading.version += 1
+        session.add(reading)
+        audit.record(
+            session,
+            actor=principal,
+            entity="reading",
+            entity_id=reading.id,
+            action="update",
+            changes={"verified_at": [None, verified_at.isoformat()], "verified_by": [None, principal.subject]},
+        )
+        session.commit()
+        session.refresh(reading)
+    return reading
+
+
+def create_lock(session: Session, *, principal: Principal, data: PeriodLockCreate) -> PeriodLock:
+    if data.award_id is not None:
+        _visible_award(session, principal, data.award_id)
+    elif principal.department_ids is not None:
+        raise NotFound("only users who manage every department may lock periods citywide")
+    lock = PeriodLock(
+        award_id=data.award_id, locked_through=data.locked_through, reason=data.reason, locked_by=principal.subject
+    )
+    session.add(lock)
+    session.flush()
+    assert lock.id is not None
+    audit.record(
+        session,
+        actor=principal,
+        entity="period_lock",
+        entity_id=lock.id,
+        action="create",
+        changes=audit.diff({}, lock.model_dump(exclude={"created_at", "updated_at", "version"})),
+    )
+    session.commit()
+    session.refresh(lock)
+    return lock
+
+
+def _visible_award(session: Session, principal: Principal, award_id: int) -> None:
+    statement = select(Award.id).where(Award.id == award_id)
+    if principal.department_ids is not None:
+        statement = statement.where(award_scope(principal.department_ids))
+    if session.exec(statement).first() is None:
+        raise InvalidInput.on("body.award_id", f"no contract or grant with id {award_id}", "unknown_reference")
+
+
+def list_locks(session: Session, *, principal: Principal, limit: int, offset: int) -> tuple[list[PeriodLock], int]:
+    statement = select(PeriodLock)
+    if principal.department_ids is not None:
+        statement = statement.where(
+            col(PeriodLock.award_id).is_(None)
+            | col(PeriodLock.award_id).in_(
+                select(Award.id).where(col(Award.department_id).in_(principal.department_ids))
+            )
+        )
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.order_by(col(PeriodLock.id)).offset(offset).limit(limit)).all()
+    return list(rows), total
+
+
+def delete_lock(session: Session, *, principal: Principal, lock_id: int) -> None:
+    lock = session.get(PeriodLock, lock_id)
+    if lock is None:
+        raise NotFound(f"period lock {lock_id} not found")
+    before = lock.model_dump(exclude={"created_at", "updated_at", "version"})
+    session.delete(lock)
+    audit.record(
+        session,
+        actor=principal,
+        entity="period_lock",
+        entity_id=lock_id,
+        action="delete",
+        changes=audit.diff(before, {}),
+    )
+    session.commit()
