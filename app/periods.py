@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Cadence(StrEnum):
@@ -53,7 +54,11 @@ def fiscal_year_start(fiscal_year: int, start_month: int) -> date:
 
 def parse(label: str, cadence: Cadence, *, fiscal_start_month: int = 7) -> Period:
     """The period a label names, checking that it fits the cadence."""
-    label = label.strip()
+    return _parse(label.strip(), cadence, fiscal_start_month)
+
+
+@lru_cache(maxsize=4096)  # a batch repeats the same few labels thousands of times
+def _parse(label: str, cadence: Cadence, fiscal_start_month: int) -> Period:
     try:
         if cadence == Cadence.weekly and (match := _WEEK.match(label)):
             monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)

@@ -16,6 +16,7 @@ def department_scope(department_ids: frozenset[int]):  # type: ignore[no-untyped
 
 def _dependents():  # type: ignore[no-untyped-def]
     # Imported late: those packages import this one for the scope function.
+    from app.auth.models import UserDepartment
     from app.awards.models import Award
     from app.kit.resource import Dependent
     from app.procurements.models import Procurement
@@ -23,6 +24,8 @@ def _dependents():  # type: ignore[no-untyped-def]
     return (
         Dependent(Procurement, "department_id", "procurements"),
         Dependent(Award, "department_id", "contracts or grants"),
+        # Deleting would cascade away the user's limit, and a user with no departments sees all of them.
+        Dependent(UserDepartment, "department_id", "users limited to it"),
     )
 
 

@@ -54,15 +54,20 @@ def list_records(
             statement = statement.where(getattr(model, name) == value)
     text = getattr(query, "q", None)
     if text and resource.search_columns:
-        pattern = f"%{text.lower()}%"
+        pattern = f"%{_escape_like(text.lower())}%"
         statement = statement.where(
-            or_(*(func.lower(getattr(model, column)).like(pattern) for column in resource.search_columns))
+            or_(*(func.lower(getattr(model, column)).like(pattern, escape="\\") for column in resource.search_columns))
         )
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(
         statement.order_by(*_ordering(resource, query.sort)).offset(query.offset).limit(query.limit)
     ).all()
     return list(rows), total
+
+
+def _escape_like(text: str) -> str:
+    """`text` for a LIKE pattern, matched literally: `%` and `_` are not wildcards in a search box."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _ordering(resource: Resource, sort: str | None) -> list[Any]:

@@ -112,10 +112,12 @@ def run_once(
     key: str | None,
     request_fingerprint: str,
     handler: Callable[[], tuple[int, Any]],
+    instance: str | None = None,
 ) -> tuple[int, Any, bool]:
     """Runs `handler` (which writes in `session` without committing) once per key.
 
     Returns (status code, JSON body, replayed). Without a key, just runs the handler and commits.
+    `instance` (the request path) goes into a stored problem, so a replayed error matches the original.
     """
     if key is None:
         status_code, body = handler()
@@ -131,7 +133,7 @@ def run_once(
         status_code, body = handler()
     except AppError as error:
         session.rollback()
-        _complete(session, subject, key, error.status, _problem_body(error))
+        _complete(session, subject, key, error.status, _problem_body(error, instance))
         session.commit()
         raise
     except BaseException:
@@ -154,12 +156,13 @@ def _complete(session: Session, subject: str, key: str, status_code: int, body: 
     )
 
 
-def _problem_body(error: AppError) -> dict[str, Any]:
+def _problem_body(error: AppError, instance: str | None) -> dict[str, Any]:
     return Problem(
         type=PROBLEM_BASE + error.slug,
         title=error.title,
         status=error.status,
         detail=error.detail,
+        instance=instance,
         errors=error.errors,
     ).model_dump(exclude_none=True)
 

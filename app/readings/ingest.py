@@ -14,25 +14,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from app.audit.models import AuditEntry
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.awards.models import Award, AwardKind
 from app.db import utcnow
 from app.kit.problems import FieldError, InvalidInput
-from app.kit.request_context import request_id_var
+from app.kit.sql import in_values
 from app.metrics.models import Metric
 from app.metrics.service import metric_scope
 from app.periods import Period
-from app.readings.models import Outcome, PeriodLock, Reading, ReadingRevision
+from app.readings.models import Outcome, PeriodLock
 from app.readings.rules import MetricTarget, Rejection, check_lock, check_reading, resolve_period
 from app.readings.schemas import BatchItem, BatchResult, BatchSummary, InvalidItem, ItemResult
-
-_CHUNK = 1000  # rows per INSERT statement: well under both databases' bound-parameter limits
+from app.readings.store import Candidate, Store, store_for, write_audit
 
 
 class BatchRejected(InvalidInput):
@@ -51,40 +48,36 @@ class BatchRejected(InvalidInput):
 
 
 @dataclass
-class _Candidate:
-    index: int
-    item: BatchItem
-    metric: MetricTarget
-    period: Period
-    reading_id: int | None = None
-    previous_value: Decimal | None = None
-    revision: int = 0
-
-
-@dataclass
 class _Plan:
-    results: dict[int, ItemResult] = field(default_factory=dict)
-    new: list[_Candidate] = field(default_factory=list)
-    corrections: list[_Candidate] = field(default_factory=list)
+    """What happens to each item: an outcome, with its candidate or its rejection."""
 
-    def reject(self, index: int, rejection: Rejection, candidate: _Candidate | None = None) -> None:
-        self.results[index] = ItemResult(
-            index=index,
-            outcome=Outcome.rejected,
-            field=rejection.field,
-            reason=rejection.reason,
-            metric_id=candidate.metric.id if candidate else None,
-        )
+    outcomes: dict[int, tuple[Outcome, Candidate | None, Rejection | None]] = field(default_factory=dict)
+    new: list[Candidate] = field(default_factory=list)
+    corrections: list[Candidate] = field(default_factory=list)
+    has_rejections: bool = False
 
-    def settle(self, candidate: _Candidate, outcome: Outcome) -> None:
-        self.results[candidate.index] = ItemResult(
-            index=candidate.index,
-            outcome=outcome,
-            reading_id=candidate.reading_id,
-            metric_id=candidate.metric.id,
-            period_start=candidate.period.start,
-            period_end=candidate.period.end,
-        )
+    def reject(self, index: int, rejection: Rejection, candidate: Candidate | None = None) -> None:
+        self.outcomes[index] = (Outcome.rejected, candidate, rejection)
+        self.has_rejections = True
+
+    def settle(self, candidate: Candidate, outcome: Outcome) -> None:
+        self.outcomes[candidate.index] = (outcome, candidate, None)
+
+    def results(self) -> list[ItemResult]:
+        return [_item_result(index, *self.outcomes[index]) for index in sorted(self.outcomes)]
+
+
+def _item_result(index: int, outcome: Outcome, candidate: Candidate | None, rejection: Rejection | None) -> ItemResult:
+    return ItemResult(
+        index=index,
+        outcome=outcome,
+        reading_id=candidate.reading_id if candidate and not rejection else None,
+        metric_id=candidate.metric.id if candidate else None,
+        period_start=candidate.period_start if candidate else None,
+        period_end=candidate.period_end if candidate else None,
+        field=rejection.field if rejection else None,
+        reason=rejection.reason if rejection else None,
+    )
 
 
 def ingest(
@@ -106,7 +99,7 @@ def ingest(
         _begin_write(session)
     plan = _Plan()
     targets = _resolve_metrics(session, principal, items)
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     for index, item in enumerate(items):
         if isinstance(item, InvalidItem):
             plan.reject(index, Rejection(item.field, item.reason))
@@ -126,7 +119,7 @@ def ingest(
         if isinstance(period, Rejection):
             plan.reject(index, period)
             continue
-        candidate = _Candidate(index, item, target, period)
+        candidate = Candidate(index, item, target, period.start, period.end)
         problem = check_reading(target, period, item.value, today=today)
         if problem:
             plan.reject(index, problem, candidate)
@@ -134,19 +127,22 @@ def ingest(
         candidates.append(candidate)
     candidates = _reject_duplicates(plan, candidates)
     locks = _locked_through(session, {c.metric.award_id for c in candidates if c.metric.award_id})
-    existing = _lock_existing(session, candidates)
+    store = store_for(session)
+    if candidates:
+        store.stage(candidates)
+    existing = store.lock_existing(candidates) if candidates else {}
     is_admin = principal.role == Role.admin
-    for candidate in sorted(candidates, key=lambda c: (c.metric.id, c.period.start)):
-        _classify(plan, candidate, existing.get((candidate.metric.id, candidate.period.start)), locks, is_admin)
-    results = [plan.results[i] for i in sorted(plan.results)] if dry_run else []
-    if not accept_valid and any(r.outcome == Outcome.rejected for r in plan.results.values()):
-        raise BatchRejected([plan.results[i] for i in sorted(plan.results)])
-    if dry_run:
+    for candidate in sorted(candidates, key=lambda c: c.key):
+        _classify(plan, candidate, existing.get(candidate.key), locks, is_admin)
+    if dry_run:  # the report shows every item, rejected or not; nothing is written
+        results = plan.results()
         return BatchResult(committed=False, summary=_summary(results), items=results), set()
-    _write(session, principal, plan, locks, is_admin)
-    if not accept_valid and any(r.outcome == Outcome.rejected for r in plan.results.values()):
-        raise BatchRejected([plan.results[i] for i in sorted(plan.results)])  # a race turned up a locked row
-    results = [plan.results[i] for i in sorted(plan.results)]
+    if not accept_valid and plan.has_rejections:
+        raise BatchRejected(plan.results())
+    _write(session, store, principal, plan, locks, is_admin)
+    if not accept_valid and plan.has_rejections:
+        raise BatchRejected(plan.results())  # a race turned up a locked period
+    results = plan.results()
     touched = {c.metric.id for c in plan.new} | {c.metric.id for c in plan.corrections}
     return BatchResult(committed=True, summary=_summary(results), items=results), touched
 
@@ -165,15 +161,15 @@ def _summary(results: Iterable[ItemResult]) -> BatchSummary:
     return BatchSummary(**{outcome.value: counts.get(outcome, 0) for outcome in Outcome})
 
 
-def _reject_duplicates(plan: _Plan, candidates: list[_Candidate]) -> list[_Candidate]:
-    counts = Counter((c.metric.id, c.period.start) for c in candidates)
+def _reject_duplicates(plan: _Plan, candidates: list[Candidate]) -> list[Candidate]:
+    counts = Counter(c.key for c in candidates)
     kept = []
     for candidate in candidates:
-        if counts[(candidate.metric.id, candidate.period.start)] > 1:
+        if counts[candidate.key] > 1:
             plan.reject(
                 candidate.index,
                 Rejection(
-                    "period", f"metric {candidate.metric.id} has {candidate.period.start} more than once in this batch"
+                    "period", f"metric {candidate.metric.id} has {candidate.period_start} more than once in this batch"
                 ),
                 candidate,
             )
@@ -212,23 +208,26 @@ def _resolve_metrics(
         rows = session.exec(
             select(*_TARGET_COLUMNS)
             .outerjoin(Award, Award.id == Metric.award_id)  # type: ignore[arg-type]
-            .where(col(Metric.id).in_(by_id_wanted), *scope)
+            .where(in_values(Metric.id, by_id_wanted, dialect=session.get_bind().dialect.name), *scope)
         ).all()
         by_id = {row[0]: _target(row) for row in rows}
     by_code_wanted = {key for item in items.values() if (key := _external_key(item)) is not None}
     by_code: dict[tuple[AwardKind, str, str], MetricTarget] = {}
     if by_code_wanted:
+        dialect = session.get_bind().dialect.name
         rows = session.exec(
             select(*_TARGET_COLUMNS, Award.kind, Award.external_id)
             .join(Award, Award.id == Metric.award_id)  # type: ignore[arg-type]
             .where(
-                tuple_(Award.kind, Award.external_id, Metric.code).in_(
-                    [(kind.value, ext, code) for kind, ext, code in by_code_wanted]
-                ),
+                col(Award.kind).in_({kind for kind, _, _ in by_code_wanted}),
+                in_values(Award.external_id, {external_id for _, external_id, _ in by_code_wanted}, dialect=dialect),
                 *scope,
             )
         ).all()
-        by_code = {(AwardKind(row[8]), row[9], row[1]): _target(row[:8]) for row in rows}
+        for row in rows:
+            key = (AwardKind(row[8]), row[9], row[1])
+            if key in by_code_wanted:
+                by_code[key] = _target(row[:8])
     resolved: dict[int, MetricTarget | Rejection] = {}
     for index, item in items.items():
         resolved[index] = _resolve_one(item, by_id, by_code)
@@ -285,28 +284,9 @@ def _lock_for(locks: dict[int | None, date], award_id: int | None) -> date | Non
     return max(dates) if dates else None
 
 
-def _lock_existing(
-    session: Session, candidates: Sequence[_Candidate]
-) -> dict[tuple[int, date], tuple[int, Decimal, int]]:
-    """Current (id, value, revision) of the readings these candidates would touch, locked for update."""
-    found: dict[tuple[int, date], tuple[int, Decimal, int]] = {}
-    keys = sorted({(c.metric.id, c.period.start) for c in candidates})
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        rows = session.exec(
-            select(Reading.id, Reading.metric_id, Reading.period_start, Reading.value, Reading.revision)
-            .where(tuple_(Reading.metric_id, Reading.period_start).in_(chunk))
-            .order_by(col(Reading.metric_id), col(Reading.period_start))
-            .with_for_update()
-        ).all()
-        for reading_id, metric_id, period_start, value, revision in rows:
-            found[(metric_id, period_start)] = (reading_id, value, revision)  # type: ignore[assignment]
-    return found
-
-
 def _classify(
     plan: _Plan,
-    candidate: _Candidate,
+    candidate: Candidate,
     existing: tuple[int, Decimal, int] | None,
     locks: dict[int | None, date],
     is_admin: bool,
@@ -316,9 +296,9 @@ def _classify(
         if candidate.previous_value == candidate.item.value:
             plan.settle(candidate, Outcome.unchanged)
             return
-    problem = check_lock(
-        candidate.period, _lock_for(locks, candidate.metric.award_id), is_admin=is_admin, reason=candidate.item.reason
-    )
+    locked_through = _lock_for(locks, candidate.metric.award_id)
+    period = Period(candidate.period_start, candidate.period_end)
+    problem = check_lock(period, locked_through, is_admin=is_admin, reason=candidate.item.reason)
     if problem:
         plan.reject(candidate.index, problem, candidate)
     elif existing is None:
@@ -332,148 +312,16 @@ def _classify(
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _write(session: Session, principal: Principal, plan: _Plan, locks: dict[int | None, date], is_admin: bool) -> None:
+def _write(
+    session: Session, store: Store, principal: Principal, plan: _Plan, locks: dict[int | None, date], is_admin: bool
+) -> None:
     now = utcnow()
-    actor = principal.subject
-    raced = _insert_new(session, plan.new, actor, now)
+    raced = store.insert_new(plan.new, principal.subject, now)
     if raced:
-        # Another request inserted these between our read and our insert: treat them as existing.
+        # Another request inserted these between our read and our insert: they are existing readings now.
         plan.new = [c for c in plan.new if c not in raced]
-        existing = _lock_existing(session, raced)
+        existing = store.lock_existing(raced)
         for candidate in raced:
-            _classify(plan, candidate, existing.get((candidate.metric.id, candidate.period.start)), locks, is_admin)
-    _apply_corrections(session, plan.corrections, actor, now)
-    _record_history(session, principal, plan, now)
-    for candidate in plan.new:  # their ids are known only now
-        plan.settle(candidate, Outcome.created)
-
-
-def _dialect_insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
-def _insert_new(session: Session, new: list[_Candidate], actor: str, now: Any) -> list[_Candidate]:
-    """Inserts new readings; returns those that lost a race to another request's insert."""
-    table = Reading.__table__  # type: ignore[attr-defined]
-    insert_ = _dialect_insert(session)
-    by_key = {(c.metric.id, c.period.start): c for c in new}
-    for start in range(0, len(new), _CHUNK):
-        chunk = new[start : start + _CHUNK]
-        rows = [
-            {
-                "metric_id": c.metric.id,
-                "period_start": c.period.start,
-                "period_end": c.period.end,
-                "value": c.item.value,
-                "note": c.item.note,
-                "source": c.item.source,
-                "revision": 1,
-                "recorded_by": actor,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-            for c in chunk
-        ]
-        statement = (
-            insert_(table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["metric_id", "period_start"])
-            .returning(table.c.id, table.c.metric_id, table.c.period_start)
-        )
-        for reading_id, metric_id, period_start in session.execute(statement):
-            candidate = by_key.pop((metric_id, period_start))
-            candidate.reading_id = reading_id
-            candidate.revision = 1
-    return list(by_key.values())
-
-
-def _apply_corrections(session: Session, corrections: list[_Candidate], actor: str, now: Any) -> None:
-    if not corrections:
-        return
-    table = Reading.__table__  # type: ignore[attr-defined]
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("reading_id"))
-        .values(
-            value=bindparam("new_value"),
-            note=bindparam("new_note"),
-            source=bindparam("new_source"),
-            revision=table.c.revision + 1,
-            version=table.c.version + 1,
-            recorded_by=actor,
-            updated_at=now,
-            verified_at=None,
-            verified_by=None,  # a changed value needs verifying again
-        )
-    )
-    session.connection().execute(
-        statement,
-        [
-            {
-                "reading_id": c.reading_id,
-                "new_value": c.item.value,
-                "new_note": c.item.note,
-                "new_source": c.item.source,
-            }
-            for c in corrections
-        ],
-    )
-    for candidate in corrections:
-        candidate.revision += 1
-
-
-def _record_history(session: Session, principal: Principal, plan: _Plan, now: Any) -> None:
-    """One revision row per new value, and the matching audit entries, each in one statement."""
-    changed = plan.new + plan.corrections
-    if not changed:
-        return
-    connection = session.connection()
-    connection.execute(
-        insert(ReadingRevision.__table__),  # type: ignore[attr-defined]
-        [
-            {
-                "reading_id": c.reading_id,
-                "revision": c.revision,
-                "value": c.item.value,
-                "source": c.item.source,
-                "note": c.item.note,
-                "reason": c.item.reason,
-                "recorded_by": principal.subject,
-                "recorded_at": now,
-            }
-            for c in changed
-        ],
-    )
-    request_id = request_id_var.get()
-    connection.execute(
-        insert(AuditEntry.__table__),  # type: ignore[attr-defined]
-        [
-            {
-                "occurred_at": now,
-                "actor": principal.subject,
-                "actor_role": principal.role.value,
-                "entity": "reading",
-                "entity_id": c.reading_id,
-                "action": "create" if c.previous_value is None else "update",
-                "changes": _changes(c),
-                "request_id": request_id,
-            }
-            for c in changed
-        ],
-    )
-
-
-def _changes(candidate: _Candidate) -> dict[str, list[Any]]:
-    changes: dict[str, list[Any]] = {
-        "value": [
-            None if candidate.previous_value is None else str(candidate.previous_value),
-            str(candidate.item.value),
-        ],
-    }
-    if candidate.previous_value is None:
-        changes["metric_id"] = [None, candidate.metric.id]
-        changes["period_start"] = [None, candidate.period.start.isoformat()]
-    if candidate.item.reason:
-        changes["reason"] = [None, candidate.item.reason]
-    return changes
+            _classify(plan, candidate, existing.get(candidate.key), locks, is_admin)
+    store.correct(plan.corrections, principal.subject, now)
+    write_audit(store, principal, plan.new + plan.corrections, now)

@@ -38,6 +38,7 @@ class Reading(TableBase, table=True):
     value: Decimal = Field(sa_type=ExactDecimal(18, 6))
     note: str | None = Field(default=None, max_length=2000)
     source: ReadingSource = Field(sa_type=choice(ReadingSource))
+    reason: str | None = Field(default=None, max_length=2000, description="Why a locked period was corrected")
     revision: int = Field(default=1, description="How many values this reading has had")
     recorded_by: str = Field(max_length=200)
     verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -45,7 +46,7 @@ class Reading(TableBase, table=True):
 
 
 class ReadingRevision(SQLModel, table=True):
-    """Every value a reading has had, with who sent it, when and from where."""
+    """A value a reading had before it was corrected, with who sent it, when and from where."""
 
     __tablename__ = "reading_revision"
     __table_args__ = (UniqueConstraint("reading_id", "revision", name="uq_reading_revision"),)
@@ -58,7 +59,7 @@ class ReadingRevision(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=2000)
     reason: str | None = Field(default=None, max_length=2000, description="Why a locked period was corrected")
     recorded_by: str = Field(max_length=200)
-    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, description="When it was sent")
 
 
 class PeriodLock(TableBase, table=True):

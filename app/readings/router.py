@@ -73,6 +73,7 @@ def _run_batch(
     dry_run: bool,
     key: str | None,
     request_fingerprint: str,
+    instance: str,
 ) -> JSONResponse:
     def handler() -> tuple[int, Any]:
         result, _touched = ingest(
@@ -91,7 +92,12 @@ def _run_batch(
         return _respond(*handler(), False)
     return _respond(
         *idempotency.run_once(
-            session, subject=principal.subject, key=key, request_fingerprint=request_fingerprint, handler=handler
+            session,
+            subject=principal.subject,
+            key=key,
+            request_fingerprint=request_fingerprint,
+            handler=handler,
+            instance=instance,
         )
     )
 
@@ -123,6 +129,7 @@ def post_batch(
         dry_run=dry_run,
         key=idempotency_key,
         request_fingerprint=fingerprint,
+        instance=request.url.path,
     )
 
 
@@ -161,6 +168,7 @@ async def import_csv(
         dry_run=dry_run,
         key=idempotency_key,
         request_fingerprint=fingerprint,
+        instance=request.url.path,
     )
 
 
@@ -205,7 +213,12 @@ def post_reading(
     crud.get_record(session, _metrics, principal=principal, record_id=id)  # 404 outside the caller's scope
     return _respond(
         *idempotency.run_once(
-            session, subject=principal.subject, key=idempotency_key, request_fingerprint=fingerprint, handler=handler
+            session,
+            subject=principal.subject,
+            key=idempotency_key,
+            request_fingerprint=fingerprint,
+            handler=handler,
+            instance=request.url.path,
         )
     )
 
@@ -246,9 +259,7 @@ def read_reading(
 ) -> Any:
     reading = service.visible_reading(session, principal=principal, reading_id=id)
     response.headers["ETag"] = crud.etag(reading)
-    return ReadingDetail.model_validate(
-        reading.model_dump() | {"history": [revision.model_dump() for revision in service.history(session, id)]}
-    )
+    return ReadingDetail.model_validate(reading.model_dump() | {"history": service.history(session, reading)})
 
 
 @router.post(

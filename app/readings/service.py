@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit
@@ -27,14 +29,13 @@ def visible_reading(session: Session, *, principal: Principal, reading_id: int) 
     return reading
 
 
-def history(session: Session, reading_id: int) -> list[ReadingRevision]:
-    return list(
-        session.exec(
-            select(ReadingRevision)
-            .where(ReadingRevision.reading_id == reading_id)
-            .order_by(col(ReadingRevision.revision))
-        ).all()
-    )
+def history(session: Session, reading: Reading) -> list[dict[str, Any]]:
+    """Every value the reading has had, oldest first: the archived ones, then the current one."""
+    archived = session.exec(
+        select(ReadingRevision).where(ReadingRevision.reading_id == reading.id).order_by(col(ReadingRevision.revision))
+    ).all()
+    current = reading.model_dump(include={"revision", "value", "source", "note", "reason", "recorded_by"})
+    return [revision.model_dump() for revision in archived] + [current | {"recorded_at": reading.updated_at}]
 
 
 def list_readings(

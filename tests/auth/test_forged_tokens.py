@@ -42,10 +42,9 @@ NOW = int(time.time())
 # name -> builds a bad token for the user `user:<id>` (given that subject).
 FORGERIES: dict[str, Callable[[str], str]] = {
     "alg none": lambda sub: unsigned(valid_claims(sub)),
-    "alg NONE in upper case": lambda sub: b64url(b'{"alg":"NONE","typ":"JWT"}')
-    + "."
-    + unsigned(valid_claims(sub)).split(".")[1]
-    + ".",
+    "alg NONE in upper case": lambda sub: (
+        b64url(b'{"alg":"NONE","typ":"JWT"}') + "." + unsigned(valid_claims(sub)).split(".")[1] + "."
+    ),
     "signed with another secret": lambda sub: signed(valid_claims(sub), key="another-secret-" + "y" * 40),
     "expired an hour ago": lambda sub: signed(valid_claims(sub, iat=NOW - 7200, nbf=NOW - 7200, exp=NOW - 3600)),
     "not valid before tomorrow": lambda sub: signed(valid_claims(sub, nbf=int(time.time()) + 86400)),
@@ -106,7 +105,7 @@ def test_a_forged_or_invalid_token_is_rejected(make_actor: Any, forgery: str) ->
 
 
 def test_the_role_claim_in_a_genuine_token_grants_nothing(make_actor: Any, city: Any) -> None:
-    """The server takes the role from the account, not from the token: a viewer's token saying admin is still a viewer."""
+    """The role comes from the account, not the token: a viewer's token that says admin is still a viewer's."""
     viewer = make_actor(Role.viewer)
     token = signed(valid_claims(f"user:{viewer.user_id}", role="admin"))
 
@@ -136,9 +135,7 @@ def test_a_token_of_a_deleted_user_stops_working(make_actor: Any, session: Sessi
     assert_unauthenticated(viewer.get(CONTRACTS))
 
 
-def test_a_token_of_a_revoked_service_account_stops_working(
-    client: TestClient, admin: Actor, session: Session
-) -> None:
+def test_a_token_of_a_revoked_service_account_stops_working(client: TestClient, admin: Actor, session: Session) -> None:
     account = add_service_account(session, ["catalog:read"])
     feed = service_account_actor(client, account)
     assert feed.get(CONTRACTS).status_code == 200
@@ -183,7 +180,9 @@ def test_with_rs256_a_token_hmac_signed_with_the_public_key_is_rejected(
         assert_unauthenticated(viewer.client.get(CONTRACTS, headers=bearer(forged)))
 
 
-def test_tokens_signed_before_a_switch_to_rs256_no_longer_work(make_actor: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tokens_signed_before_a_switch_to_rs256_no_longer_work(
+    make_actor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     viewer = make_actor(Role.viewer)
     assert viewer.get(CONTRACTS).status_code == 200
     private_pem, public_pem = rsa_key_pair()

@@ -26,8 +26,6 @@ from tests.support import Actor, City, assert_problem, contract_payload, metric_
 
 SIGN_IN = ("POST", f"{API}/auth/token")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Path segments that name an action on a record rather than a collection.
-ACTION_SEGMENTS = {"carry-over", "revoke"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,10 @@ def test_the_rule_check_catches_a_route_someone_forgot_to_guard() -> None:
 
 # --- requests --------------------------------------------------------------------------------------
 
-PATCHES: dict[str, dict[str, Any]] = {"users": {"full_name": "Renamed In The Matrix Test"}}
+PATCHES: dict[str, dict[str, Any]] = {
+    "users": {"full_name": "Renamed In The Matrix Test"},
+    "vendors": {"contact_name": "Pat Rivera"},
+}
 DEFAULT_PATCH = {"description": "Reviewed in the access-control matrix test"}
 
 
@@ -153,10 +154,16 @@ def _creates(city: City) -> dict[str, dict[str, Any]]:
         "priorities": {"code": "net-zero-fleet", "title": "Net-zero city fleet by 2035"},
         "procurements": {"title": "Bus shelter replacement", "department_id": city.transportation, "method": "rfq"},
         "contracts": contract_payload(
-            number="C-2026-0999", external_id="PO-4500099999", vendor_id=city.paving_vendor, department_id=city.transportation
+            number="C-2026-0999",
+            external_id="PO-4500099999",
+            vendor_id=city.paving_vendor,
+            department_id=city.transportation,
         ),
         "grants": contract_payload(
-            number="G-2026-0999", external_id="GR-2026-999", vendor_id=city.housing_vendor, department_id=city.human_services
+            number="G-2026-0999",
+            external_id="GR-2026-999",
+            vendor_id=city.housing_vendor,
+            department_id=city.human_services,
         ),
         "goals": {"title": "Shorten the wait for shelter"},
         "metrics": metric_payload(code="MATRIX-1"),
@@ -171,7 +178,14 @@ def _creates(city: City) -> dict[str, dict[str, Any]]:
 
 
 def _collection(path: str) -> str:
-    return [s for s in path.split("/") if s and not s.startswith("{") and s not in ACTION_SEGMENTS][-1]
+    return [segment for segment in path.split("/") if segment and not segment.startswith("{")][-1]
+
+
+def _body_media_type(op: Operation) -> str | None:
+    """The media type of the operation's request body, from the OpenAPI document (None: no body)."""
+    operation = app.openapi()["paths"].get(op.path, {}).get(op.method.lower(), {})
+    content = operation.get("requestBody", {}).get("content", {})
+    return next(iter(content), None)
 
 
 def concrete_url(path: str, ids: dict[str, int]) -> str:
@@ -188,17 +202,19 @@ def concrete_url(path: str, ids: dict[str, int]) -> str:
 
 
 def request_for(op: Operation, ids: dict[str, int], creates: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A syntactically valid request for `op` (an operation not known here gets an empty JSON object)."""
-    kwargs: dict[str, Any] = {}
-    if op.method in {"PATCH", "DELETE"}:
-        kwargs["headers"] = {"If-Match": "*"}
-    if op.path.rsplit("/", 1)[-1] in ACTION_SEGMENTS:
-        return kwargs
+    """A well-formed request for `op`: a realistic JSON body where one is known here, else `{}`.
+
+    Whether and what body to send comes from the OpenAPI document, so new operations get one too.
+    """
+    headers: dict[str, str] = {"If-Match": "*"} if op.method in {"PATCH", "DELETE"} else {}
+    media_type = _body_media_type(op)
+    if media_type is None:
+        return {"headers": headers}
+    if media_type != "application/json":
+        return {"headers": headers | {"Content-Type": media_type}, "content": b""}
     if op.method == "PATCH":
-        kwargs["json"] = PATCHES.get(_collection(op.path), DEFAULT_PATCH)
-    elif op.method in {"POST", "PUT"}:
-        kwargs["json"] = creates.get(_collection(op.path), {})
-    return kwargs
+        return {"headers": headers, "json": PATCHES.get(_collection(op.path), DEFAULT_PATCH)}
+    return {"headers": headers, "json": creates.get(_collection(op.path), {})}
 
 
 def _in_safe_order(operations: list[Operation]) -> list[Operation]:

@@ -1,8 +1,8 @@
 """readings, revisions, period locks, idempotency keys
 
-Revision ID: e24bd126ff7b
+Revision ID: 226c5fd463d1
 Revises: 2924fa5321f5
-Create Date: 2026-11-24 22:38:40.099166
+Create Date: 2026-11-24 22:45:56.649517
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlmodel
 import app.db
 from alembic import op
 
-revision: str = "e24bd126ff7b"
+revision: str = "226c5fd463d1"
 down_revision: str | None = "2924fa5321f5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -71,6 +71,7 @@ def upgrade() -> None:
             sa.Enum("erp", "vendor", "manual", name="readingsource", native_enum=False, length=30),
             nullable=False,
         ),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("verified_at", app.db.UTCDateTime(timezone=True), nullable=True),
