@@ -119,6 +119,26 @@ def token(email: str) -> None:
 
 
 @cli.command()
+def sweep() -> None:
+    """Re-evaluate every metric of active contracts and grants now (for cron; safe to run anywhere)."""
+    import time
+
+    from app.db import get_engine
+    from app.status.sweep import sweep as run_sweep
+
+    started = time.perf_counter()
+    summary = run_sweep(get_engine())
+    if summary is None:
+        typer.echo("another process is sweeping; skipped")
+        return
+    typer.echo(
+        f"swept {summary.metrics} metrics in {time.perf_counter() - started:.2f}s: "
+        f"{dict(summary.by_status)}; {summary.transitions} transitions; alerts opened {summary.alerts_opened}, "
+        f"changed {summary.alerts_changed}, resolved {summary.alerts_resolved}"
+    )
+
+
+@cli.command()
 def openapi(path: str = "openapi/openapi.json") -> None:
     """Write the OpenAPI document (the published contract) to a file."""
     from app.openapi_doc import write

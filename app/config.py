@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     statement_timeout_seconds: float = 30.0
 
     fiscal_year_start_month: int = Field(default=7, ge=1, le=12)
-    default_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
     # Tokens. HS256 needs a secret of at least 32 bytes; RS256 needs a PEM key pair (text or file path).
     jwt_algorithm: str = Field(default="HS256", pattern=r"^(HS256|RS256)$")
@@ -49,6 +48,10 @@ class Settings(BaseSettings):
     # Sign-in throttling: this many failures per account or client address within the window -> 429.
     signin_max_failures: int = 5
     signin_window_seconds: int = 900
+
+    # Seconds between built-in sweeps that re-evaluate every metric (0 turns the built-in sweep off, e.g.
+    # when cron runs `rdc sweep` instead).
+    sweep_interval_seconds: float = Field(default=900, ge=0)
 
     demo: bool = False
     docs_enabled: bool = True

@@ -6,26 +6,27 @@ admin@demo.city, buyer@demo.city, manager.dot@demo.city (Transportation only), v
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import User, UserCreate
 from app.auth.principal import SYSTEM
 from app.auth.roles import Role
 from app.auth.service import create_user
-from app.awards.models import AwardCreate, AwardKind
+from app.awards.models import Award, AwardCreate, AwardKind
 from app.awards.service import award_resource
+from app.db import utcnow
 from app.departments.models import Department, DepartmentCreate
 from app.departments.service import department_resource
 from app.goals.models import GoalCreate
 from app.goals.service import goal_resource
 from app.kit import crud
 from app.kit.resource import Resource
-from app.metrics.models import MetricCreate
+from app.metrics.models import Metric, MetricCreate
 from app.metrics.service import metric_resource
 from app.priorities.models import PriorityCreate
 from app.priorities.service import priority_resource
@@ -394,7 +395,57 @@ def seed(session: Session) -> str:
             )
         ],
     )
+    readings = _seed_readings(session)
     return (
         "seeded the demo city: 4 departments, 5 users, 4 priorities, 4 vendors, 3 procurements, "
-        f"3 contracts and 1 grant with goals and metrics (demo password: {DEMO_PASSWORD})"
+        f"3 contracts and 1 grant with goals and metrics, {readings} readings, statuses and alerts "
+        f"(demo password: {DEMO_PASSWORD})"
     )
+
+
+# Month-by-month stories: potholes drift off track, placements recover, the parks stay in range, and the
+# housing grantee has stopped reporting.
+_MONTHLY = {
+    "POT-48H": [74, 77, 79, 80, 78, 76, 75, 74, 73, 72, 71, 70, 70, 69, 68, 68],
+    "INSPECT": [91, 93, 88, 90, 92, 95, 94, 89, 90, 91],
+    "HOUSED": [9, 9, 10, 11, 10, 12, 11, 12, 13, 12],
+}
+_QUARTERLY = {
+    "PLACEMENTS": [65, 70, 72, 74, 90],
+    "RETAIN-90": [56, 58, 60, 63, 65],
+    "POT-REOPEN": [11, 10.5, 10, 9.8, 9.9],
+    "RETURNS": [21, 20, 19],
+}
+
+
+_SILENT_PERIODS = {"HOUSED": 2}  # the housing grantee has not reported its last two months
+
+
+def _seed_readings(session: Session) -> int:
+    from app.periods import containing, label, periods_between
+    from app.readings.ingest import ingest
+    from app.readings.schemas import BatchItem
+    from app.status.service import refresh
+
+    metrics = {m.code: m for m in session.exec(select(Metric).where(col(Metric.award_id).is_not(None))).all()}
+    awards = {a.id: a for a in session.exec(select(Award)).all()}
+    today = utcnow().date()
+    items: list[BatchItem | Any] = []
+    for code, values in (_MONTHLY | _QUARTERLY).items():
+        metric = metrics[code]
+        award = awards[metric.award_id]
+        last_closed = containing(today, metric.cadence).start - timedelta(days=1)
+        periods = periods_between(award.start_date, last_closed, metric.cadence)
+        periods = periods[: len(periods) - _SILENT_PERIODS.get(code, 0)][-len(values) :]
+        source = "vendor" if code in _QUARTERLY else "erp"
+        for period, value in zip(periods, values[-len(periods) :], strict=True):
+            items.append(
+                BatchItem(
+                    metric_id=metric.id, period=label(period, metric.cadence), value=Decimal(str(value)), source=source
+                )
+            )
+    ingest(session, principal=SYSTEM, items=items, accept_valid=True, dry_run=False, fiscal_start_month=7)
+    session.commit()
+    refresh(session, [m.id for m in metrics.values() if m.id is not None])
+    session.commit()
+    return len(items)

@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.auth.service import ensure_first_admin
@@ -20,10 +21,13 @@ from app.departments.router import router as departments_router
 from app.goals.router import router as goals_router
 from app.kit.problems import install_problem_handlers
 from app.kit.request_context import RequestIdMiddleware
+from app.meetings.router import router as meetings_router
 from app.metrics.router import router as metrics_router
 from app.priorities.router import router as priorities_router
 from app.procurements.router import router as procurements_router
 from app.readings.router import router as readings_router
+from app.status.router import router as status_router
+from app.status.sweep import start_background_sweep, stop_background_sweep
 from app.vendors.router import router as vendors_router
 
 API_PREFIX = "/api/v1"
@@ -44,7 +48,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     signing_keys(settings)  # refuse to start without usable token keys
     with Session(get_engine()) as session:
         ensure_first_admin(session, settings)
+    sweeper = start_background_sweep(get_engine(), settings.sweep_interval_seconds)
     yield
+    await stop_background_sweep(sweeper)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -78,6 +84,9 @@ def create_app() -> FastAPI:
         goals_router,
         metrics_router,
         readings_router,
+        status_router,
+        alerts_router,
+        meetings_router,
         audit_router,
     ):
         api.include_router(router)

@@ -2,27 +2,35 @@
 
 from sqlmodel import SQLModel
 
+from app.alerts.models import Alert, AlertEvent
 from app.audit.models import AuditEntry
 from app.auth.models import ServiceAccount, SignInFailure, User, UserDepartment
 from app.awards.models import Award
 from app.departments.models import Department
 from app.goals.models import Goal
 from app.kit.idempotency import IdempotencyRecord
+from app.meetings.models import ActionItem, Meeting
 from app.metrics.models import Metric
 from app.priorities.models import Priority
 from app.procurements.models import Procurement
 from app.readings.models import PeriodLock, Reading, ReadingRevision
+from app.status.models import MetricStatus, StatusTransition
 from app.vendors.models import Vendor
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ActionItem",
+    "Alert",
+    "AlertEvent",
     "AuditEntry",
     "Award",
     "Department",
     "Goal",
     "IdempotencyRecord",
+    "Meeting",
     "Metric",
+    "MetricStatus",
     "PeriodLock",
     "Priority",
     "Procurement",
@@ -30,6 +38,7 @@ __all__ = [
     "ReadingRevision",
     "ServiceAccount",
     "SignInFailure",
+    "StatusTransition",
     "User",
     "UserDepartment",
     "Vendor",

@@ -108,3 +108,30 @@ def is_aligned(period: Period, cadence: Cadence, *, fiscal_start_month: int = 7)
     if cadence in (Cadence.quarterly, Cadence.annual):
         return containing(period.start, cadence, fiscal_start_month=1) == period
     return False
+
+
+def label(period: Period, cadence: Cadence, *, fiscal_start_month: int = 7) -> str:
+    """The conventional label of a period: 2026-09, FY2027-Q1 (or 2026-Q3 for calendar years), 2026-W37."""
+    if cadence == Cadence.weekly:
+        year, week, _ = period.start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if cadence == Cadence.monthly:
+        return f"{period.start.year}-{period.start.month:02d}"
+    fiscal = fiscal_start_month != 1
+    # A fiscal year is named after the calendar year in which it ends.
+    fiscal_year = period.end.year + (1 if fiscal and period.end.month >= fiscal_start_month else 0)
+    prefix = f"FY{fiscal_year}" if fiscal else f"{fiscal_year}"
+    if cadence == Cadence.annual:
+        return prefix
+    months_in = (period.start.month - (fiscal_start_month if fiscal else 1)) % 12
+    return f"{prefix}-Q{months_in // 3 + 1}"
+
+
+def periods_between(first: date, last: date, cadence: Cadence, *, fiscal_start_month: int = 7) -> list[Period]:
+    """The periods of `cadence` from the one containing `first` to the one containing `last`."""
+    periods: list[Period] = []
+    current = containing(first, cadence, fiscal_start_month=fiscal_start_month)
+    while current.start <= last:
+        periods.append(current)
+        current = containing(current.end + timedelta(days=1), cadence, fiscal_start_month=fiscal_start_month)
+    return periods

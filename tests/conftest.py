@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 os.environ.setdefault("RDC_ENV", "test")
 os.environ.setdefault("RDC_JWT_SECRET", "test-secret-" + "x" * 40)
+os.environ.setdefault("RDC_SWEEP_INTERVAL_SECONDS", "0")
 
 from app import migrations
 from app.auth import tokens

@@ -50,7 +50,9 @@ def list_records(
     model = resource.model
     statement = select(model).where(*visibility(resource, principal), *where)
     for name, value in query.model_dump(exclude_none=True).items():
-        if name not in _PAGING_FIELDS:
+        if name in resource.custom_filters:
+            statement = statement.where(resource.custom_filters[name](value))
+        elif name not in _PAGING_FIELDS:
             statement = statement.where(getattr(model, name) == value)
     text = getattr(query, "q", None)
     if text and resource.search_columns:

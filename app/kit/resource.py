@@ -51,3 +51,5 @@ class Resource:
     scope: DepartmentScope | None = None  # None: visible to every department
     # Domain rules that need the database, run on the merged record before it is written.
     check: Callable[[Session, Any], None] | None = None
+    # Query parameters that are not plain column equality, e.g. `overdue=true`.
+    custom_filters: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Body, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
@@ -111,6 +111,7 @@ def _run_batch(
 )
 def post_batch(
     request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
     principal: can("readings", Action.write),  # type: ignore[valid-type]
@@ -148,6 +149,7 @@ def post_batch(
 )
 async def import_csv(
     request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
     principal: can("readings", Action.write),  # type: ignore[valid-type]
@@ -182,6 +184,7 @@ async def import_csv(
 )
 def post_reading(
     request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
     principal: can("readings", Action.write),  # type: ignore[valid-type]
@@ -190,9 +193,10 @@ def post_reading(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     item = BatchItem.model_validate(body.model_dump(exclude_unset=True) | {"metric_id": id})
+    touched: set[int] = set()
 
     def handler() -> tuple[int, Any]:
-        result, _touched = ingest(
+        result, changed = ingest(
             session,
             principal=principal,
             items=[item],
@@ -203,6 +207,7 @@ def post_reading(
         outcome = result.items[0]
         if outcome.outcome == Outcome.rejected:
             raise InvalidInput.on(f"body.{outcome.field}", outcome.reason or "rejected", "rejected")
+        touched.update(changed)
         session.flush()
         reading = service.visible_reading(session, principal=principal, reading_id=outcome.reading_id or 0)
         public = ReadingPublic.model_validate(reading, from_attributes=True).model_dump(mode="json")

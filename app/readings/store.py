@@ -303,9 +303,14 @@ def write_audit(store: Store, principal: Principal, changed: Sequence[Candidate]
     )
 
 
+def _plain(value: Decimal) -> str:
+    """A value as the API shows it (80, 81.5), whatever scale the database or the client used (80.000000, 81.50)."""
+    return format(value.normalize(), "f")
+
+
 def _changes(candidate: Candidate) -> dict[str, Any]:
-    previous = None if candidate.previous_value is None else str(candidate.previous_value)
-    changes: dict[str, Any] = {"value": [previous, str(candidate.item.value)]}
+    previous = None if candidate.previous_value is None else _plain(candidate.previous_value)
+    changes: dict[str, Any] = {"value": [previous, _plain(candidate.item.value)]}
     if candidate.previous_value is None:
         changes["metric_id"] = [None, candidate.metric.id]
         changes["period_start"] = [None, candidate.period_start.isoformat()]

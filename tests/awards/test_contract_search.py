@@ -38,9 +38,7 @@ def register(buyer: Actor, city: City) -> Register:
     return Register(
         city=city,
         signals=contract("C-2026-0201", "Traffic signal maintenance", status="draft", value="1750000.00"),
-        lighting=contract(
-            "C-2026-0310", "Street lighting retrofit", status="completed", vendor_id=city.housing_vendor
-        ),
+        lighting=contract("C-2026-0310", "Street lighting retrofit", status="completed", vendor_id=city.housing_vendor),
         casework=contract(
             "C-2026-0400",
             "Case management software",

@@ -12,14 +12,17 @@ API = "/api/v1/contracts"
 
 def new_contract(city: City, **overrides: Any) -> dict[str, Any]:
     """A second DOT contract, distinct from the one in the city fixture."""
-    return contract_payload(
-        number="C-2026-0201",
-        title="Traffic signal maintenance",
-        value="1750000.00",
-        external_id="PO-4500020001",
-        vendor_id=city.paving_vendor,
-        department_id=city.transportation,
-    ) | overrides
+    return (
+        contract_payload(
+            number="C-2026-0201",
+            title="Traffic signal maintenance",
+            value="1750000.00",
+            external_id="PO-4500020001",
+            vendor_id=city.paving_vendor,
+            department_id=city.transportation,
+        )
+        | overrides
+    )
 
 
 def audit_trail(admin: Actor, entity: str, entity_id: int) -> list[dict[str, Any]]:

@@ -8,16 +8,19 @@ API = "/api/v1/grants"
 
 
 def new_grant(city: City, **overrides: Any) -> dict[str, Any]:
-    return contract_payload(
-        number="G-2026-0007",
-        title="Youth summer employment",
-        value="850000.00",
-        external_id="GR-2026-007",
-        vendor_id=city.housing_vendor,
-        department_id=city.human_services,
-        start_date="2026-05-01",
-        end_date="2026-09-30",
-    ) | overrides
+    return (
+        contract_payload(
+            number="G-2026-0007",
+            title="Youth summer employment",
+            value="850000.00",
+            external_id="GR-2026-007",
+            vendor_id=city.housing_vendor,
+            department_id=city.human_services,
+            start_date="2026-05-01",
+            end_date="2026-09-30",
+        )
+        | overrides
+    )
 
 
 def test_buyer_records_a_grant_to_a_grantee(buyer: Actor, city: City) -> None:

@@ -23,9 +23,7 @@ class Solicitation:
 def solicitation(buyer: Actor, city: City) -> Solicitation:
     """The pothole RFP gets goals of its own; a second contract is awarded from it."""
     goals = f"{API}/procurements/{city.pothole_rfp}/goals"
-    response_goal = created(
-        buyer.post(goals, json={"title": "Fast pothole response", "priority_id": city.vision_zero})
-    )
+    response_goal = created(buyer.post(goals, json={"title": "Fast pothole response", "priority_id": city.vision_zero}))
     safety_goal = created(buyer.post(goals, json={"title": "Safe work zones", "is_public": False}))
     metrics = f"{API}/goals/{response_goal}/metrics"
     created(

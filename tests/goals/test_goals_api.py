@@ -153,6 +153,4 @@ def test_a_department_buyer_sees_only_goals_of_its_own_contracts(make_actor: Any
     assert [item["id"] for item in listed["items"]] == [city.rehousing_goal]
     assert_problem(hsd_buyer.get(f"{API}/goals/{city.pothole_goal}"), 404)
     assert_problem(hsd_buyer.post(f"{API}/contracts/{city.pothole_contract}/goals", json={"title": "X"}), 404)
-    assert_problem(
-        hsd_buyer.post(f"{API}/goals/{city.pothole_goal}/metrics", json=metric_payload(code="OTHER")), 404
-    )
+    assert_problem(hsd_buyer.post(f"{API}/goals/{city.pothole_goal}/metrics", json=metric_payload(code="OTHER")), 404)

@@ -85,7 +85,9 @@ def test_sorting_by_an_allowed_field_in_either_direction(buyer: Actor, city: Cit
     for name in ("Zenith Asphalt", "Acme Cones", "Midtown Signs"):
         created(buyer.post(f"{API}/vendors", json={"legal_name": name}))
 
-    ascending = [item["legal_name"] for item in buyer.get(f"{API}/vendors", params={"sort": "legal_name"}).json()["items"]]
+    ascending = [
+        item["legal_name"] for item in buyer.get(f"{API}/vendors", params={"sort": "legal_name"}).json()["items"]
+    ]
     descending = [
         item["legal_name"] for item in buyer.get(f"{API}/vendors", params={"sort": "-legal_name"}).json()["items"]
     ]

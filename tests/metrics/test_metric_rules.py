@@ -151,7 +151,10 @@ VALID_DEFINITIONS = [
         id="fiscal-and-calendar-quarters",
     ),
     pytest.param(
-        {"cadence": "annual", "interim_targets": [{"period": "FY2026", "value": "80"}, {"period": "2026", "value": "85"}]},
+        {
+            "cadence": "annual",
+            "interim_targets": [{"period": "FY2026", "value": "80"}, {"period": "2026", "value": "85"}],
+        },
         id="overlapping-but-distinct-years",
     ),
     pytest.param({"baseline_value": "0", "valid_min": "0"}, id="baseline-on-the-lower-bound"),

@@ -142,47 +142,55 @@ def test_the_same_period_twice_in_one_batch_is_rejected(admin: Actor, city: City
     assert values_by_period(admin, city.pothole_metric) == {"2026-02-01": "83"}  # neither January value was guessed
 
 
-@pytest.mark.parametrize(
-    ("item", "field", "words"),
-    [
-        ({"contract_external_id": "PO-0000000000", "metric_code": "POT-48H"}, "contract_external_id", "PO-0000000000"),
-        ({"contract_external_id": "PO-4500012345", "metric_code": "NOPE"}, "contract_external_id", "'NOPE'"),
-        ({"grant_external_id": "PO-4500012345", "metric_code": "POT-48H"}, "grant_external_id", "grant"),
-        ({"contract_external_id": "GR-2025-031", "metric_code": "HOUSED"}, "contract_external_id", "contract"),
-        ({"metric_id": 999_999}, "metric_id", "no metric with id 999999"),
-        ({"metric_id": 1, "contract_external_id": "PO-4500012345", "metric_code": "POT-48H"}, "metric_id", "not both"),
-        ({"contract_external_id": "PO-4500012345"}, "metric_code", "metric_code"),
-        ({"metric_code": "POT-48H"}, "metric_code", "contract_external_id"),
-        (
-            {"contract_external_id": "PO-4500012345", "grant_external_id": "GR-2025-031", "metric_code": "POT-48H"},
-            "metric_code",
-            "one of",
-        ),
-        ({}, "metric_code", "metric_id"),
-    ],
-    ids=[
-        "unknown-contract",
-        "unknown-code",
-        "contract-as-grant",
-        "grant-as-contract",
-        "unknown-metric-id",
-        "id-and-external-id",
-        "no-code",
-        "code-only",
-        "contract-and-grant",
-        "nothing",
-    ],
-)
-def test_an_item_whose_metric_cannot_be_found_is_rejected(
-    admin: Actor, city: City, item: dict[str, Any], field: str, words: str
-) -> None:
-    items = [pothole("2026-01", "81"), item | {"period": "2026-02", "value": "5"}]
+UNRESOLVABLE: dict[str, tuple[dict[str, Any], str, str]] = {
+    "unknown contract": (
+        {"contract_external_id": "PO-0000000000", "metric_code": "POT-48H"},
+        "contract_external_id",
+        "PO-0000000000",
+    ),
+    "unknown code": ({"contract_external_id": "PO-4500012345", "metric_code": "NOPE"}, "contract_external_id", "NOPE"),
+    "a contract named as a grant": (
+        {"grant_external_id": "PO-4500012345", "metric_code": "POT-48H"},
+        "grant_external_id",
+        "grant",
+    ),
+    "a grant named as a contract": (
+        {"contract_external_id": "GR-2025-031", "metric_code": "HOUSED"},
+        "contract_external_id",
+        "contract",
+    ),
+    "unknown metric id": ({"metric_id": 999_999}, "metric_id", "no metric with id 999999"),
+    "metric id and external id": (
+        {"metric_id": 1, "contract_external_id": "PO-4500012345", "metric_code": "POT-48H"},
+        "metric_id",
+        "not both",
+    ),
+    "no code": ({"contract_external_id": "PO-4500012345"}, "metric_code", "metric_code"),
+    "code only": ({"metric_code": "POT-48H"}, "metric_code", "contract_external_id"),
+    "contract and grant": (
+        {"contract_external_id": "PO-4500012345", "grant_external_id": "GR-2025-031", "metric_code": "POT-48H"},
+        "metric_code",
+        "one of",
+    ),
+    "no metric at all": ({}, "metric_code", "metric_id"),
+}
+
+
+def test_an_item_whose_metric_cannot_be_found_is_rejected(admin: Actor, city: City) -> None:
+    cases = list(UNRESOLVABLE.items())
+    items = [pothole("2026-01", "81")] + [item | {"period": "2026-02", "value": "5"} for _, (item, _, _) in cases]
 
     response = post_batch(admin, items)
 
-    problem = assert_problem(response, 422, f"body.readings.1.{field}")
-    assert words in problem["errors"][0]["message"]
+    assert_problem(response, 422)
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == [
+        f"body.readings.{n}.{field}" for n, (_, (_, field, _)) in enumerate(cases, start=1)
+    ]
+    for (case, (_, _, words)), error in zip(cases, errors, strict=True):
+        assert words in error["message"], case
     assert readings_of(admin, city.pothole_metric) == []
+    assert readings_of(admin, city.rehousing_metric) == []
 
 
 def test_a_metric_of_a_procurement_not_yet_awarded_is_rejected(

@@ -238,3 +238,13 @@ def test_a_retried_upload_with_a_key_is_replayed(manager: Actor, admin: Actor, c
         "/api/v1/readings/import", content=(text + "PO-4500012345,POT-48H,2026-03,83,\n").encode(), headers=headers
     )
     assert_problem(other_file, 422, "header.Idempotency-Key")
+
+
+def test_a_file_over_the_limits_is_rejected_before_anything_is_read(manager: Actor, city: City) -> None:
+    too_many_rows = rows(*[f"PO-4500012345,POT-48H,2026-01,{n % 100}," for n in range(10_001)])
+    problem = assert_problem(import_csv(manager, too_many_rows), 422, "body")
+    assert "10000 rows" in problem["errors"][0]["message"]
+
+    too_large = rows("PO-4500012345,POT-48H,2026-01,81," + "x" * (8 * 1024 * 1024))
+    assert_problem(import_csv(manager, too_large), 422, "body")
+    assert readings_of(manager, city.pothole_metric) == []

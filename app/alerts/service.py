@@ -1,0 +1,263 @@
+"""Opening, raising, lowering and resolving alerts; the alert list for contract managers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, func, select
+
+from app.alerts.models import SEVERITY_RANK, Alert, AlertEvent, AlertKind, AlertStatus, Severity
+from app.alerts.rules import desired_alerts, recovery_note
+from app.audit import service as audit
+from app.auth.models import User
+from app.auth.principal import Principal
+from app.awards.models import Award
+from app.db import utcnow
+from app.kit.crud import check_if_match
+from app.kit.problems import Conflict, InvalidInput, NotFound
+from app.kit.sql import in_values
+from app.status.engine import Evaluation
+
+if TYPE_CHECKING:
+    from app.status.service import RefreshSummary
+
+SYSTEM_ACTOR = "system"
+
+
+def open_alerts_for(session: Session, metric_ids: Iterable[int]) -> dict[int, dict[AlertKind, Alert]]:
+    found: dict[int, dict[AlertKind, Alert]] = defaultdict(dict)
+    ids = set(metric_ids)
+    if not ids:
+        return found
+    rows = session.exec(
+        select(Alert).where(
+            in_values(Alert.metric_id, ids, dialect=session.get_bind().dialect.name),
+            Alert.status != AlertStatus.resolved,
+        )
+    ).all()
+    for alert in rows:
+        found[alert.metric_id][alert.kind] = alert
+    return found
+
+
+def reconcile(
+    session: Session,
+    *,
+    subject_metric_id: int,
+    award_id: int,
+    assignee_id: int | None,
+    evaluation: Evaluation,
+    current: dict[AlertKind, Alert],
+    now: datetime,
+    summary: RefreshSummary,
+) -> None:
+    """Makes the metric's unresolved alerts match what its evaluation calls for."""
+    wanted = desired_alerts(evaluation)
+    for kind, desired in wanted.items():
+        alert = current.get(kind)
+        if alert is None:
+            alert = Alert(
+                metric_id=subject_metric_id,
+                award_id=award_id,
+                kind=kind,
+                severity=desired.severity,
+                severity_rank=SEVERITY_RANK[desired.severity],
+                summary=desired.summary,
+                assignee_id=assignee_id,
+                opened_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(alert)
+            session.flush()
+            _event(session, alert, "opened", SYSTEM_ACTOR, to_severity=desired.severity, note=desired.summary, at=now)
+            summary.alerts_opened += 1
+        elif alert.severity != desired.severity or alert.summary != desired.summary:
+            if alert.severity != desired.severity:
+                event = "raised" if SEVERITY_RANK[desired.severity] > alert.severity_rank else "lowered"
+                _event(
+                    session,
+                    alert,
+                    event,
+                    SYSTEM_ACTOR,
+                    from_severity=alert.severity,
+                    to_severity=desired.severity,
+                    note=desired.summary,
+                    at=now,
+                )
+                summary.alerts_changed += 1
+            alert.severity, alert.severity_rank = desired.severity, SEVERITY_RANK[desired.severity]
+            alert.summary = desired.summary
+            _touch(session, alert, now)
+    for kind, alert in current.items():
+        if kind not in wanted:
+            _resolve(session, alert, SYSTEM_ACTOR, recovery_note(kind, evaluation), now)
+            summary.alerts_resolved += 1
+
+
+def _touch(session: Session, alert: Alert, now: datetime) -> None:
+    alert.version += 1
+    alert.updated_at = now
+    session.add(alert)
+
+
+def _event(
+    session: Session,
+    alert: Alert,
+    event: str,
+    actor: str,
+    *,
+    at: datetime,
+    from_severity: Severity | None = None,
+    to_severity: Severity | None = None,
+    note: str | None = None,
+) -> None:
+    assert alert.id is not None
+    session.add(
+        AlertEvent(
+            alert_id=alert.id,
+            occurred_at=at,
+            actor=actor,
+            event=event,
+            from_severity=from_severity.value if from_severity else None,
+            to_severity=to_severity.value if to_severity else None,
+            note=note,
+        )
+    )
+
+
+def _resolve(session: Session, alert: Alert, actor: str, note: str, now: datetime) -> None:
+    alert.status = AlertStatus.resolved
+    alert.resolved_at = now
+    alert.resolution_note = note
+    _touch(session, alert, now)
+    _event(session, alert, "resolved", actor, note=note, at=now)
+
+
+# --- the manager's side ----------------------------------------------------------------------------
+
+
+def _change(
+    session: Session, principal: Principal, alert: Alert, if_match: str | None, event: str, note: str | None
+) -> Alert:
+    check_if_match(alert, if_match, required=False)
+    before = {"status": alert.status.value, "assignee_id": alert.assignee_id}
+    now = utcnow()
+    _event(session, alert, event, principal.subject, note=note, at=now)
+    _touch(session, alert, now)
+    assert alert.id is not None
+    audit.record(
+        session,
+        actor=principal,
+        entity="alert",
+        entity_id=alert.id,
+        action="update",
+        changes=audit.diff(before, {"status": alert.status.value, "assignee_id": alert.assignee_id})
+        | ({"note": [None, note]} if note else {}),
+    )
+    session.commit()
+    session.refresh(alert)
+    return alert
+
+
+def acknowledge(
+    session: Session, *, principal: Principal, alert: Alert, note: str | None, if_match: str | None
+) -> Alert:
+    if alert.status != AlertStatus.open:
+        raise Conflict(f"alert {alert.id} is {alert.status.value}; only open alerts can be acknowledged")
+    alert.status = AlertStatus.acknowledged
+    alert.acknowledged_at = utcnow()
+    return _change(session, principal, alert, if_match, "acknowledged", note)
+
+
+def resolve(session: Session, *, principal: Principal, alert: Alert, note: str, if_match: str | None) -> Alert:
+    if alert.status == AlertStatus.resolved:
+        raise Conflict(f"alert {alert.id} is already resolved")
+    alert.status = AlertStatus.resolved
+    alert.resolved_at = utcnow()
+    alert.resolution_note = note
+    return _change(session, principal, alert, if_match, "resolved", note)
+
+
+def reopen(session: Session, *, principal: Principal, alert: Alert, note: str, if_match: str | None) -> Alert:
+    if alert.status != AlertStatus.resolved:
+        raise Conflict(f"alert {alert.id} is {alert.status.value}, not resolved")
+    clash = session.exec(
+        select(Alert.id).where(
+            Alert.metric_id == alert.metric_id, Alert.kind == alert.kind, Alert.status != AlertStatus.resolved
+        )
+    ).first()
+    if clash is not None:
+        raise Conflict(f"alert {clash} is already open for this metric and kind; work on that one")
+    alert.status = AlertStatus.open
+    alert.resolved_at = None
+    alert.resolution_note = None
+    alert.acknowledged_at = None
+    return _change(session, principal, alert, if_match, "reopened", note)
+
+
+def assign(
+    session: Session, *, principal: Principal, alert: Alert, assignee_id: int | None, if_match: str | None
+) -> Alert:
+    if assignee_id is not None and session.get(User, assignee_id) is None:
+        raise InvalidInput.on("body.assignee_id", f"no user with id {assignee_id}", "unknown_reference")
+    alert.assignee_id = assignee_id
+    return _change(session, principal, alert, if_match, "assigned", f"assigned to user {assignee_id}")
+
+
+def visible_alert(session: Session, *, principal: Principal, alert_id: int) -> Alert:
+    statement = select(Alert).where(Alert.id == alert_id)
+    if principal.department_ids is not None:
+        statement = statement.join(Award, Award.id == Alert.award_id).where(  # type: ignore[arg-type]
+            col(Award.department_id).in_(principal.department_ids)
+        )
+    alert = session.exec(statement).first()
+    if alert is None:
+        raise NotFound(f"alert {alert_id} not found")
+    return alert
+
+
+def events(session: Session, alert_id: int) -> list[AlertEvent]:
+    return list(
+        session.exec(select(AlertEvent).where(AlertEvent.alert_id == alert_id).order_by(col(AlertEvent.id))).all()
+    )
+
+
+def search(session: Session, *, principal: Principal, filters: Any) -> tuple[list[Alert], int]:
+    """Alerts matching the filters, most severe first, then oldest first."""
+    statement = select(Alert)
+    needs_award = principal.department_ids is not None or filters.department_id or filters.vendor_id
+    if needs_award:
+        statement = statement.join(Award, Award.id == Alert.award_id)  # type: ignore[arg-type]
+    if principal.department_ids is not None:
+        statement = statement.where(col(Award.department_id).in_(principal.department_ids))
+    if filters.department_id:
+        statement = statement.where(Award.department_id == filters.department_id)
+    if filters.vendor_id:
+        statement = statement.where(Award.vendor_id == filters.vendor_id)
+    if filters.status:
+        statement = statement.where(col(Alert.status).in_(filters.status))
+    else:
+        statement = statement.where(Alert.status != AlertStatus.resolved)
+    for name in ("kind", "severity", "metric_id"):
+        value = getattr(filters, name)
+        if value is not None:
+            statement = statement.where(getattr(Alert, name) == value)
+    award_id = filters.contract_id or filters.grant_id or filters.award_id
+    if award_id:
+        statement = statement.where(Alert.award_id == award_id)
+    if filters.assignee is not None:
+        assignee = principal.id if filters.assignee == "me" else int(filters.assignee)
+        statement = statement.where(Alert.assignee_id == assignee)
+    if filters.opened_since:
+        statement = statement.where(col(Alert.opened_at) >= filters.opened_since)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(
+        statement.order_by(col(Alert.severity_rank).desc(), col(Alert.opened_at).asc(), col(Alert.id).asc())
+        .offset(filters.offset)
+        .limit(filters.limit)
+    ).all()
+    return list(rows), total

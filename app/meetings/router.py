@@ -1,0 +1,97 @@
+"""Performance meetings on a contract or grant, and action items."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.dependencies import SessionDep
+from app.awards.models import AwardKind
+from app.awards.service import award_resource
+from app.db import utcnow
+from app.kit import crud
+from app.kit.pagination import Page
+from app.kit.routes import ERRORS, WRITE_ERRORS, RecordId, mount_children, mount_crud, reader, writer
+from app.meetings.models import MeetingCreate, MeetingPublic, MeetingQuery
+from app.meetings.service import action_item_resource, agenda, meeting_resource
+
+router = APIRouter(tags=["meetings and action items"])
+meetings = meeting_resource()
+action_items = action_item_resource()
+
+
+def _owned_by_award(award: Any) -> dict[str, Any]:
+    return {"award_id": award.id}
+
+
+def _mount_award_meetings(kind: AwardKind) -> None:
+    awards = award_resource(kind)
+    path = f"/{kind.value}s/{{id}}/meetings"
+
+    def list_meetings(
+        session: SessionDep,
+        principal: reader(meetings),
+        id: RecordId,
+        query: Annotated[MeetingQuery, Query()],  # type: ignore[valid-type]
+    ) -> Any:
+        award = crud.get_record(session, awards, principal=principal, record_id=id)
+        rows, total = crud.list_records(
+            session,
+            meetings,
+            principal=principal,
+            query=query,
+            where=(meetings.model.award_id == award.id,),  # type: ignore[attr-defined]
+        )
+        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+
+    def create_meeting(
+        session: SessionDep,
+        principal: writer(meetings),
+        id: RecordId,
+        body: MeetingCreate,  # type: ignore[valid-type]
+        request: Request,
+        response: Response,
+    ) -> Any:
+        award = crud.get_record(session, awards, principal=principal, record_id=id)
+        generated = agenda(session, award_id=award.id, now=utcnow())
+        record = crud.create_record(
+            session, meetings, principal=principal, data=body, extra={"award_id": award.id, "agenda": generated}
+        )
+        response.headers["ETag"] = crud.etag(record)
+        response.headers["Location"] = f"/api/v1/meetings/{record.id}"
+        return record
+
+    router.add_api_route(
+        path,
+        list_meetings,
+        methods=["GET"],
+        response_model=Page[MeetingPublic],
+        responses=ERRORS,
+        name=f"list_{kind.value}_meetings",
+        summary=f"Performance meetings on a {kind.value}",
+    )
+    router.add_api_route(
+        path,
+        create_meeting,
+        methods=["POST"],
+        response_model=MeetingPublic,
+        status_code=status.HTTP_201_CREATED,
+        responses=WRITE_ERRORS,
+        name=f"create_{kind.value}_meeting",
+        summary=f"Record a meeting on a {kind.value}; its agenda is generated from open alerts, overdue action "
+        "items and what changed since the last meeting",
+    )
+    mount_children(
+        router,
+        parent=awards,
+        parent_path=f"/{kind.value}s",
+        child=action_items,
+        child_path="action-items",
+        owner_fields=_owned_by_award,
+    )
+
+
+for _kind in AwardKind:
+    _mount_award_meetings(_kind)
+
+mount_crud(router, meetings, "/meetings", with_create=False)
+mount_crud(router, action_items, "/action-items", with_create=False)

@@ -1,0 +1,383 @@
+"""The off-track engine: pure functions of a metric's definition, its readings and a date.
+
+No database, no HTTP. For each period it computes the expected value, the shortfall in the metric's
+direction, a performance status from the tolerance bands, and reasons in words; for the metric it adds
+data freshness and a forecast at the target date.
+
+Rules (documented defaults live on the metric):
+- expected value: the interim target for the period if set; otherwise the straight line from
+  (baseline date, baseline) to (target date, target), read at the period's end, held at the baseline
+  before the baseline date and at the target after the target date; without a baseline, the target.
+  For `maintain_range` metrics, the range [range_min, range_max].
+- shortfall: how far the value is on the wrong side of the expectation (0 when it meets it), in the
+  metric's unit, or as a percent of the expected value (of the breached bound for ranges).
+- status: shortfall <= at_risk_tolerance -> on_track; <= off_track_tolerance -> at_risk; above -> off_track.
+  `escalate_after_periods` consecutive adverse reported periods turn at_risk into off_track
+  (periods without a reading neither count nor break the run).
+- freshness: `not_due` until the first period's deadline (end + grace days) passes; then `overdue` when the
+  latest period past its deadline has no reading, else `current`. Missing data is never on track: a metric
+  without readings has performance `no_data`.
+- forecast: with at least 3 readings, a least-squares line through the latest 6 gives the value projected
+  at the target date; `projected_miss` when that misses the target beyond the off-track band. A target
+  date already passed gives a realised `target_missed` reason instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from app.metrics.models import Direction, ToleranceMode
+from app.periods import Cadence, Period, label, periods_between
+
+HUNDRED = Decimal(100)
+FORECAST_MIN_READINGS = 3
+FORECAST_WINDOW = 6
+
+
+class Performance(StrEnum):
+    on_track = "on_track"
+    at_risk = "at_risk"
+    off_track = "off_track"
+    no_data = "no_data"
+
+
+class Freshness(StrEnum):
+    not_due = "not_due"
+    current = "current"
+    overdue = "overdue"
+
+
+SEVERITY_ORDER = {Performance.on_track: 0, Performance.no_data: 1, Performance.at_risk: 2, Performance.off_track: 3}
+
+
+def worst(statuses: Sequence[Performance]) -> Performance:
+    return max(statuses, key=SEVERITY_ORDER.__getitem__, default=Performance.no_data)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What the engine needs to know about a metric (and the term of its contract or grant)."""
+
+    direction: Direction
+    cadence: Cadence
+    unit: str
+    target_value: Decimal | None = None
+    target_date: date | None = None
+    baseline_value: Decimal | None = None
+    baseline_date: date | None = None
+    range_min: Decimal | None = None
+    range_max: Decimal | None = None
+    interim_targets: dict[Period, Decimal] = field(default_factory=dict)
+    tolerance_mode: ToleranceMode = ToleranceMode.percent
+    at_risk_tolerance: Decimal = Decimal(5)
+    off_track_tolerance: Decimal = Decimal(15)
+    grace_days: int = 15
+    escalate_after_periods: int = 3
+    term_start: date | None = None
+    term_end: date | None = None
+    fiscal_start_month: int = 7
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    period: Period
+    label: str
+    expected: Decimal | None  # None for maintain_range (see expected_range)
+    expected_range: tuple[Decimal, Decimal] | None
+    actual: Decimal | None
+    shortfall: Decimal | None  # in the tolerance mode's measure (unit or percent)
+    status: Performance
+    adverse_run: int
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    projected_value: Decimal
+    target_date: date
+    projected_miss: bool
+    based_on: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    as_of: date
+    performance: Performance
+    freshness: Freshness
+    projected_miss: bool
+    periods: tuple[PeriodResult, ...]
+    forecast: Forecast | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def latest(self) -> PeriodResult | None:
+        reported = [p for p in self.periods if p.actual is not None]
+        return reported[-1] if reported else None
+
+
+# --- expected values and shortfalls ----------------------------------------------------------------
+
+
+def expected_at(definition: Definition, period: Period) -> Decimal | None:
+    """The expected value for a period (None for maintain_range metrics, which have a range instead)."""
+    if definition.direction == Direction.maintain_range:
+        return None
+    if period in definition.interim_targets:
+        return definition.interim_targets[period]
+    target, target_date = definition.target_value, definition.target_date
+    if target is None:
+        return None
+    baseline, baseline_date = definition.baseline_value, definition.baseline_date
+    if baseline is None or baseline_date is None or target_date is None or target_date <= baseline_date:
+        return target
+    day = period.end
+    if day <= baseline_date:
+        return baseline
+    if day >= target_date:
+        return target
+    progress = Decimal((day - baseline_date).days) / Decimal((target_date - baseline_date).days)
+    return baseline + (target - baseline) * progress
+
+
+def shortfall(definition: Definition, actual: Decimal, expected: Decimal | None) -> Decimal:
+    """How far `actual` is on the wrong side of the expectation, never negative, in the tolerance measure."""
+    if definition.direction == Direction.maintain_range:
+        low, high = definition.range_min, definition.range_max
+        assert low is not None and high is not None
+        if actual < low:
+            gap, bound = low - actual, low
+        elif actual > high:
+            gap, bound = actual - high, high
+        else:
+            return Decimal(0)
+    else:
+        assert expected is not None
+        gap = expected - actual if definition.direction == Direction.increase else actual - expected
+        bound = expected
+        if gap <= 0:
+            return Decimal(0)
+    if definition.tolerance_mode == ToleranceMode.absolute:
+        return gap
+    if bound == 0:
+        return Decimal("Infinity")  # any miss of a zero expectation is infinitely far off in percent
+    return gap / abs(bound) * HUNDRED
+
+
+def band_status(definition: Definition, measure: Decimal) -> Performance:
+    if measure <= definition.at_risk_tolerance:
+        return Performance.on_track
+    if measure <= definition.off_track_tolerance:
+        return Performance.at_risk
+    return Performance.off_track
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+
+
+def evaluate(definition: Definition, readings: dict[Period, Decimal], as_of: date) -> Evaluation:
+    """Per-period results, then the metric's performance, freshness and forecast as of `as_of`."""
+    periods = _window(definition, readings, as_of)
+    results: list[PeriodResult] = []
+    run = 0
+    for period in periods:
+        result = _evaluate_period(definition, period, readings.get(period), run)
+        if result.actual is not None:
+            run = result.adverse_run
+        results.append(result)
+    latest = next((r for r in reversed(results) if r.actual is not None), None)
+    performance = latest.status if latest else Performance.no_data
+    freshness, freshness_reasons = _freshness(definition, results, as_of)
+    forecast, forecast_reasons = _forecast(definition, results, as_of)
+    reasons: list[Reason] = list(latest.reasons) if latest else [Reason("no_data", "No readings yet.")]
+    reasons += freshness_reasons + forecast_reasons
+    return Evaluation(
+        as_of=as_of,
+        performance=performance,
+        freshness=freshness,
+        projected_miss=bool(forecast and forecast.projected_miss),
+        periods=tuple(results),
+        forecast=forecast,
+        reasons=tuple(reasons),
+    )
+
+
+def _window(definition: Definition, readings: dict[Period, Decimal], as_of: date) -> list[Period]:
+    """The periods to judge: from the start of the term (or first reading) to today or the term's end."""
+    first = definition.term_start or definition.baseline_date or min((p.start for p in readings), default=as_of)
+    last = min(as_of, definition.term_end) if definition.term_end else as_of
+    if last < first:
+        return sorted(readings)
+    window = periods_between(first, last, definition.cadence, fiscal_start_month=definition.fiscal_start_month)
+    extra = [p for p in readings if p not in set(window)]  # readings outside the window still count
+    return sorted(set(window) | set(extra))
+
+
+def _evaluate_period(definition: Definition, period: Period, actual: Decimal | None, run: int) -> PeriodResult:
+    name = label(period, definition.cadence, fiscal_start_month=definition.fiscal_start_month)
+    expected = expected_at(definition, period)
+    expected_range = (
+        (definition.range_min, definition.range_max)
+        if definition.direction == Direction.maintain_range
+        and definition.range_min is not None
+        and definition.range_max is not None
+        else None
+    )
+    if actual is None or (expected is None and expected_range is None):
+        return PeriodResult(period, name, expected, expected_range, actual, None, Performance.no_data, run, ())
+    measure = shortfall(definition, actual, expected)
+    status = band_status(definition, measure)
+    run = run + 1 if status != Performance.on_track else 0
+    reasons: list[Reason] = []
+    if status != Performance.on_track:
+        reasons.append(_shortfall_reason(definition, name, actual, expected, measure, status, run))
+    if status == Performance.at_risk and run >= definition.escalate_after_periods:
+        status = Performance.off_track
+        reasons.append(
+            Reason(
+                "escalated_consecutive",
+                f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row "
+                f"(escalates after {definition.escalate_after_periods}).",
+            )
+        )
+    return PeriodResult(period, name, expected, expected_range, actual, measure, status, run, tuple(reasons))
+
+
+def _shortfall_reason(
+    definition: Definition,
+    name: str,
+    actual: Decimal,
+    expected: Decimal | None,
+    measure: Decimal,
+    status: Performance,
+    run: int,
+) -> Reason:
+    band = definition.at_risk_tolerance if status == Performance.at_risk else definition.off_track_tolerance
+    band_name = "at-risk" if status == Performance.at_risk else "off-track"
+    percent = definition.tolerance_mode == ToleranceMode.percent
+    size = f"{_num(measure)} %" if percent else f"{_num(measure)} {definition.unit}"
+    band_text = f"{band_name} band {_num(band)}{' %' if percent else ' ' + definition.unit}"
+    value = f"{_num(actual)} {definition.unit}"
+    run_text = f"; {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row" if run >= 2 else ""
+    if definition.direction == Direction.maintain_range:
+        low, high = definition.range_min, definition.range_max
+        side = "below" if low is not None and actual < low else "above"
+        return Reason(
+            "outside_range",
+            f"{name}: {value}, {size} {side} the range {_num(low)} to {_num(high)} ({band_text}){run_text}.",
+        )
+    side = "below" if definition.direction == Direction.increase else "above"
+    code = "below_expected" if side == "below" else "above_expected"
+    return Reason(code, f"{name}: {value}, {size} {side} the expected {_num(expected)} ({band_text}){run_text}.")
+
+
+def _freshness(definition: Definition, results: list[PeriodResult], as_of: date) -> tuple[Freshness, list[Reason]]:
+    grace = timedelta(days=definition.grace_days)
+    due = [r for r in results if r.period.end + grace < as_of]
+    if not due:
+        return Freshness.not_due, []
+    latest_due = due[-1]
+    missing = [r for r in due if r.actual is None]
+    if latest_due.actual is None:
+        deadline = latest_due.period.end + grace
+        earlier = len(missing) - 1
+        extra = f"; {earlier} earlier {_period_word(definition.cadence, earlier)} also missing" if earlier else ""
+        return Freshness.overdue, [
+            Reason("overdue", f"{latest_due.label}: no reading, due by {deadline.isoformat()}{extra}.")
+        ]
+    reasons = (
+        [
+            Reason(
+                "missing_periods",
+                f"{len(missing)} earlier {_period_word(definition.cadence, len(missing))} "
+                f"without a reading: {', '.join(r.label for r in missing[:6])}.",
+            )
+        ]
+        if missing
+        else []
+    )
+    return Freshness.current, reasons
+
+
+def _forecast(definition: Definition, results: list[PeriodResult], as_of: date) -> tuple[Forecast | None, list[Reason]]:
+    target_date = definition.target_date
+    if target_date is None:
+        return None, []
+    if target_date <= as_of:
+        final = next((r for r in reversed(results) if r.actual is not None and r.period.end >= target_date), None)
+        if final is not None and final.status == Performance.off_track:
+            return None, [
+                Reason(
+                    "target_missed",
+                    f"The target date {target_date.isoformat()} has passed and {final.label} is off track.",
+                )
+            ]
+        return None, []
+    reported = [r for r in results if r.actual is not None][-FORECAST_WINDOW:]
+    if len(reported) < FORECAST_MIN_READINGS:
+        return None, []
+    projected = _project(
+        [(r.period.end.toordinal(), r.actual) for r in reported if r.actual is not None], target_date.toordinal()
+    )
+    goal = definition.target_value
+    expected_final = goal if definition.direction != Direction.maintain_range else None
+    if definition.direction != Direction.maintain_range and goal is None:
+        return None, []
+    measure = shortfall(definition, projected, expected_final)
+    miss = measure > definition.off_track_tolerance
+    forecast = Forecast(projected_value=projected, target_date=target_date, projected_miss=miss, based_on=len(reported))
+    if not miss:
+        return forecast, []
+    target_text = (
+        f"the range {_num(definition.range_min)} to {_num(definition.range_max)}"
+        if definition.direction == Direction.maintain_range
+        else f"the target {_num(goal)}"
+    )
+    return forecast, [
+        Reason(
+            "projected_miss",
+            f"At the recent trend ({len(reported)} readings) the metric reaches {_num(projected)} {definition.unit} "
+            f"by {target_date.isoformat()}, missing {target_text} beyond the off-track band.",
+        )
+    ]
+
+
+def _project(points: list[tuple[int, Decimal]], at: int) -> Decimal:
+    """Least-squares line through the points, read at `at` (exact decimal arithmetic)."""
+    n = Decimal(len(points))
+    mean_x = sum(Decimal(x) for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((Decimal(x) - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return mean_y
+    slope = sum((Decimal(x) - mean_x) * (y - mean_y) for x, y in points) / spread
+    return (mean_y + slope * (Decimal(at) - mean_x)).quantize(Decimal("0.01"))
+
+
+def _num(value: Decimal | None) -> str:
+    if value is None:
+        return "?"
+    if value.is_infinite():
+        return "∞"
+    rounded = value.quantize(Decimal("0.1")) if value != value.to_integral_value() else value.quantize(Decimal(1))
+    text = f"{rounded:f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _period_word(cadence: Cadence, count: int = 1) -> str:
+    word = {Cadence.weekly: "week", Cadence.monthly: "month", Cadence.quarterly: "quarter", Cadence.annual: "year"}
+    return word[cadence] + ("s" if count != 1 else "")

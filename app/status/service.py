@@ -1,0 +1,244 @@
+"""Evaluating metrics from the database, and keeping statuses, transitions and alerts up to date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from app.alerts import service as alerts
+from app.awards.models import Award
+from app.config import get_settings
+from app.db import utcnow
+from app.kit.sql import in_values
+from app.metrics.models import Metric
+from app.periods import Period, PeriodError, parse
+from app.readings.models import Reading
+from app.status.engine import Definition, Evaluation, evaluate
+from app.status.models import MetricStatus, StatusTransition
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A metric to evaluate, with what the alerts need to know about its contract or grant."""
+
+    metric_id: int
+    award_id: int | None
+    contract_manager_id: int | None
+    definition: Definition
+
+
+@dataclass
+class RefreshSummary:
+    metrics: int = 0
+    transitions: int = 0
+    alerts_opened: int = 0
+    alerts_changed: int = 0
+    alerts_resolved: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: RefreshSummary) -> None:
+        self.metrics += other.metrics
+        self.transitions += other.transitions
+        self.alerts_opened += other.alerts_opened
+        self.alerts_changed += other.alerts_changed
+        self.alerts_resolved += other.alerts_resolved
+        for key, value in other.by_status.items():
+            self.by_status[key] += value
+
+
+def _definition(metric: Metric, award: Award | None, fiscal_start_month: int) -> Definition:
+    interim: dict[Period, Decimal] = {}
+    for target in metric.interim_targets:
+        try:
+            interim[parse(str(target["period"]), metric.cadence, fiscal_start_month=fiscal_start_month)] = Decimal(
+                str(target["value"])
+            )
+        except (PeriodError, KeyError, ArithmeticError):
+            continue  # validated on write; a changed fiscal year start could orphan one
+    return Definition(
+        direction=metric.direction,
+        cadence=metric.cadence,
+        unit=metric.unit,
+        target_value=metric.target_value,
+        target_date=metric.target_date,
+        baseline_value=metric.baseline_value,
+        baseline_date=metric.baseline_date,
+        range_min=metric.range_min,
+        range_max=metric.range_max,
+        interim_targets=interim,
+        tolerance_mode=metric.tolerance_mode,
+        at_risk_tolerance=metric.at_risk_tolerance,
+        off_track_tolerance=metric.off_track_tolerance,
+        grace_days=metric.grace_days,
+        escalate_after_periods=metric.escalate_after_periods,
+        term_start=award.start_date if award else None,
+        term_end=award.end_date if award else None,
+        fiscal_start_month=fiscal_start_month,
+    )
+
+
+def subjects(session: Session, metric_ids: Iterable[int]) -> list[Subject]:
+    ids = set(metric_ids)
+    if not ids:
+        return []
+    fiscal_start = get_settings().fiscal_year_start_month
+    rows = session.exec(
+        select(Metric, Award)
+        .outerjoin(Award, Award.id == Metric.award_id)  # type: ignore[arg-type]
+        .where(in_values(Metric.id, ids, dialect=session.get_bind().dialect.name))
+        .order_by(col(Metric.id))
+    ).all()
+    return [
+        Subject(
+            metric_id=metric.id,  # type: ignore[arg-type]
+            award_id=metric.award_id,
+            contract_manager_id=award.contract_manager_id if award else None,
+            definition=_definition(metric, award, fiscal_start),
+        )
+        for metric, award in rows
+    ]
+
+
+def readings_by_metric(session: Session, metric_ids: Iterable[int]) -> dict[int, dict[Period, Decimal]]:
+    ids = set(metric_ids)
+    found: dict[int, dict[Period, Decimal]] = defaultdict(dict)
+    if not ids:
+        return found
+    rows = session.exec(
+        select(Reading.metric_id, Reading.period_start, Reading.period_end, Reading.value).where(
+            in_values(Reading.metric_id, ids, dialect=session.get_bind().dialect.name)
+        )
+    ).all()
+    for metric_id, start, end, value in rows:
+        found[metric_id][Period(start, end)] = value
+    return found
+
+
+def evaluate_metrics(session: Session, metric_ids: Iterable[int], as_of: date | None = None) -> dict[int, Evaluation]:
+    """Fresh evaluations, computed now and not stored (for the status endpoints)."""
+    as_of = as_of or utcnow().date()
+    chosen = subjects(session, metric_ids)
+    readings = readings_by_metric(session, [s.metric_id for s in chosen])
+    return {s.metric_id: evaluate(s.definition, readings.get(s.metric_id, {}), as_of) for s in chosen}
+
+
+def refresh(session: Session, metric_ids: Iterable[int], as_of: date | None = None) -> RefreshSummary:
+    """Re-evaluates these metrics and stores what changed: status, transitions, alerts. The caller commits."""
+    as_of = as_of or utcnow().date()
+    now = utcnow()
+    chosen = subjects(session, metric_ids)
+    summary = RefreshSummary(metrics=len(chosen))
+    if not chosen:
+        return summary
+    ids = [s.metric_id for s in chosen]
+    readings = readings_by_metric(session, ids)
+    dialect = session.get_bind().dialect.name
+    previous = {
+        row.metric_id: row
+        for row in session.exec(select(MetricStatus).where(in_values(MetricStatus.metric_id, ids, dialect=dialect)))
+    }
+    open_alerts = alerts.open_alerts_for(session, ids)
+    status_rows: list[dict[str, Any]] = []
+    for subject in chosen:
+        evaluation = evaluate(subject.definition, readings.get(subject.metric_id, {}), as_of)
+        summary.by_status[evaluation.performance.value] += 1
+        old = previous.get(subject.metric_id)
+        transitions = _transitions(subject, old, evaluation, now)
+        summary.transitions += len(transitions)
+        session.add_all(transitions)
+        if old is None or transitions or _row_changed(old, evaluation):
+            status_rows.append(_status_row(subject, evaluation, now))
+        if subject.award_id is not None:
+            alerts.reconcile(
+                session,
+                subject_metric_id=subject.metric_id,
+                award_id=subject.award_id,
+                assignee_id=subject.contract_manager_id,
+                evaluation=evaluation,
+                current=open_alerts.get(subject.metric_id, {}),
+                now=now,
+                summary=summary,
+            )
+    _upsert_statuses(session, status_rows)
+    return summary
+
+
+def _status_row(subject: Subject, evaluation: Evaluation, now: datetime) -> dict[str, Any]:
+    latest = evaluation.latest
+    return {
+        "metric_id": subject.metric_id,
+        "award_id": subject.award_id,
+        "performance": evaluation.performance,
+        "freshness": evaluation.freshness,
+        "projected_miss": evaluation.projected_miss,
+        "latest_period_start": latest.period.start if latest else None,
+        "latest_value": latest.actual if latest else None,
+        "expected_value": latest.expected if latest else None,
+        "reasons": [{"code": r.code, "message": r.message} for r in evaluation.reasons],
+        "as_of": evaluation.as_of,
+        "evaluated_at": now,
+    }
+
+
+def _row_changed(old: MetricStatus, evaluation: Evaluation) -> bool:
+    latest = evaluation.latest
+    return (
+        old.as_of != evaluation.as_of
+        or old.latest_period_start != (latest.period.start if latest else None)
+        or old.latest_value != (latest.actual if latest else None)
+        or [r["message"] for r in old.reasons] != [r.message for r in evaluation.reasons]
+    )
+
+
+def _transitions(
+    subject: Subject, old: MetricStatus | None, evaluation: Evaluation, now: datetime
+) -> list[StatusTransition]:
+    first_reason = evaluation.reasons[0].message if evaluation.reasons else ""
+    changes: Sequence[tuple[str, str | None, str]] = (
+        ("performance", old.performance.value if old else None, evaluation.performance.value),
+        ("freshness", old.freshness.value if old else None, evaluation.freshness.value),
+        (
+            "forecast",
+            ("projected_miss" if old.projected_miss else "on_course") if old else None,
+            "projected_miss" if evaluation.projected_miss else "on_course",
+        ),
+    )
+    return [
+        StatusTransition(
+            metric_id=subject.metric_id,
+            award_id=subject.award_id,
+            dimension=dimension,
+            from_status=before,
+            to_status=after,
+            reason=_reason_for(dimension, evaluation) or first_reason,
+            occurred_at=now,
+        )
+        for dimension, before, after in changes
+        if before != after
+    ]
+
+
+def _reason_for(dimension: str, evaluation: Evaluation) -> str | None:
+    codes = {
+        "performance": ("below_expected", "above_expected", "outside_range", "escalated_consecutive", "no_data"),
+        "freshness": ("overdue", "missing_periods"),
+        "forecast": ("projected_miss",),
+    }[dimension]
+    return next((r.message for r in evaluation.reasons if r.code in codes), None)
+
+
+def _upsert_statuses(session: Session, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = MetricStatus.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    updates = {name: statement.excluded[name] for name in rows[0] if name != "metric_id"}
+    session.connection().execute(statement.on_conflict_do_update(index_elements=["metric_id"], set_=updates), rows)
