@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from app.auth.principal import SYSTEM
@@ -41,7 +41,9 @@ def _timed(action: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def run(backend: str, contracts: int, metrics_per_contract: int, batch: int, workdir: str) -> list[tuple[str, int, float]]:
+def run(
+    backend: str, contracts: int, metrics_per_contract: int, batch: int, workdir: str
+) -> list[tuple[str, int, float]]:
     url = fresh_database(backend, workdir)
     engine = engine_for(url)
     figures: list[tuple[str, int, float]] = []
@@ -54,8 +56,9 @@ def run(backend: str, contracts: int, metrics_per_contract: int, batch: int, wor
 
             def go() -> None:
                 with Session(engine) as session:
-                    result, _ = ingest(session, principal=SYSTEM, items=items, accept_valid=False, dry_run=False,
-                                       fiscal_start_month=7)
+                    result, _ = ingest(
+                        session, principal=SYSTEM, items=items, accept_valid=False, dry_run=False, fiscal_start_month=7
+                    )
                     session.commit()
                     assert result.summary.rejected == 0
 
@@ -67,9 +70,19 @@ def run(backend: str, contracts: int, metrics_per_contract: int, batch: int, wor
         figures.append(("ingest: new readings (HTTP, JSON)", count, _http_batch(url, portfolio, count)))
 
         rows = [
-            {"metric_id": metric_id, "period_start": date(2026, 3, 1), "period_end": date(2026, 3, 31),
-             "value": Decimal(50 + i % 40), "note": None, "source": "erp", "revision": 1, "recorded_by": "bench",
-             "created_at": utcnow(), "updated_at": utcnow(), "version": 1}
+            {
+                "metric_id": metric_id,
+                "period_start": date(2026, 3, 1),
+                "period_end": date(2026, 3, 31),
+                "value": Decimal(50 + i % 40),
+                "note": None,
+                "source": "erp",
+                "revision": 1,
+                "recorded_by": "bench",
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                "version": 1,
+            }
             for i, metric_id in enumerate(portfolio.metric_ids[:count])
         ]
 
@@ -121,11 +134,25 @@ def _copy(engine: Any, portfolio: Portfolio, count: int) -> None:
     now = utcnow()
     with engine.begin() as connection:
         cursor = connection.connection.cursor()
-        columns = "metric_id, period_start, period_end, value, source, revision, recorded_by, created_at, updated_at, version"
+        columns = (
+            "metric_id, period_start, period_end, value, source, revision, recorded_by, created_at, updated_at, version"
+        )
         with cursor.copy(f"COPY reading ({columns}) FROM STDIN") as copy:
             for i, metric_id in enumerate(portfolio.metric_ids[:count]):
-                copy.write_row((metric_id, date(2026, 4, 1), date(2026, 4, 30), Decimal(50 + i % 40), "erp", 1,
-                                "bench", now, now, 1))
+                copy.write_row(
+                    (
+                        metric_id,
+                        date(2026, 4, 1),
+                        date(2026, 4, 30),
+                        Decimal(50 + i % 40),
+                        "erp",
+                        1,
+                        "bench",
+                        now,
+                        now,
+                        1,
+                    )
+                )
 
 
 def main() -> None:

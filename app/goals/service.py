@@ -46,7 +46,10 @@ def goal_resource() -> Resource:
         sortable=("id", "title", "created_at", "updated_at"),
         search_columns=("title",),
         references=(Reference("priority_id", Priority, "priority"),),
-        dependents=(Dependent(Metric, "goal_id", "metrics"),),
+        dependents=(
+            Dependent(Metric, "goal_id", "metrics"),
+            Dependent(Goal, "source_goal_id", "copies carried over into contracts or grants"),
+        ),
         scope=goal_scope,
     )
 

@@ -31,7 +31,9 @@ from app.readings.schemas import (
     ReadingDetail,
     ReadingPublic,
     ReadingWriteResult,
+    canonical_items,
 )
+from app.status.sweep import refresh_metrics
 
 router = APIRouter(tags=["readings"])
 _metrics = metric_resource()
@@ -63,10 +65,18 @@ def _respond(status_code: int, body: Any, replayed: bool) -> JSONResponse:
     return JSONResponse(body, status_code=status_code, headers=headers, media_type=media_type)
 
 
+def _refresh_later(background: BackgroundTasks, session: Session, metric_ids: set[int]) -> None:
+    """Re-evaluates the touched metrics (status, alerts) right after the response, in a transaction of its own;
+    the periodic sweep catches up if the process dies first."""
+    if metric_ids:
+        background.add_task(refresh_metrics, session.get_bind(), metric_ids)  # type: ignore[arg-type]
+
+
 def _run_batch(
     session: Session,
     settings: Settings,
     principal: Principal,
+    background: BackgroundTasks,
     items: list[BatchItem | InvalidItem],
     *,
     mode: Mode,
@@ -75,8 +85,10 @@ def _run_batch(
     request_fingerprint: str,
     instance: str,
 ) -> JSONResponse:
+    touched: set[int] = set()
+
     def handler() -> tuple[int, Any]:
-        result, _touched = ingest(
+        result, changed = ingest(
             session,
             principal=principal,
             items=items,
@@ -86,11 +98,12 @@ def _run_batch(
         )
         if dry_run:
             session.rollback()
+        touched.update(changed)
         return 200, result.model_dump(mode="json")
 
     if dry_run:  # nothing is written, so there is nothing to make idempotent
         return _respond(*handler(), False)
-    return _respond(
+    response = _respond(
         *idempotency.run_once(
             session,
             subject=principal.subject,
@@ -100,6 +113,8 @@ def _run_batch(
             instance=instance,
         )
     )
+    _refresh_later(background, session, touched)
+    return response
 
 
 @router.post(
@@ -120,11 +135,12 @@ def post_batch(
     dry_run: DryRunQuery = False,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    fingerprint = idempotency.fingerprint(request.url.path, mode.value, body.model_dump_json())
+    fingerprint = idempotency.fingerprint(request.url.path, mode.value, canonical_items(body.readings))
     return _run_batch(
         session,
         settings,
         principal,
+        background,
         list(body.readings),
         mode=mode,
         dry_run=dry_run,
@@ -165,6 +181,7 @@ async def import_csv(
         session,
         settings,
         principal,
+        background,
         items,
         mode=mode,
         dry_run=dry_run,
@@ -216,7 +233,7 @@ def post_reading(
 
     fingerprint = idempotency.fingerprint(request.url.path, body.model_dump_json())
     crud.get_record(session, _metrics, principal=principal, record_id=id)  # 404 outside the caller's scope
-    return _respond(
+    response = _respond(
         *idempotency.run_once(
             session,
             subject=principal.subject,
@@ -226,6 +243,8 @@ def post_reading(
             instance=request.url.path,
         )
     )
+    _refresh_later(background, session, touched)
+    return response
 
 
 @router.get(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,18 +47,28 @@ class InvalidItem:
 
     field: str
     reason: str
+    raw: Any = None  # the item as sent, so that two different bad items do not look alike to Idempotency-Key
 
 
-def invalid_item(error: ValidationError) -> InvalidItem:
+def invalid_item(error: ValidationError, raw: Any = None) -> InvalidItem:
     first = error.errors()[0]
-    return InvalidItem(field=".".join(str(part) for part in first["loc"]) or "item", reason=first["msg"])
+    return InvalidItem(field=".".join(str(part) for part in first["loc"]) or "item", reason=first["msg"], raw=raw)
 
 
 def _keep_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     try:
         return handler(value)
     except ValidationError as error:
-        return invalid_item(error)
+        return invalid_item(error, raw=value)
+
+
+def canonical_items(items: Sequence[BatchItem | InvalidItem]) -> str:
+    """The batch as JSON, invalid items as they were sent: what an Idempotency-Key fingerprint covers."""
+    return json.dumps(
+        [item.model_dump(mode="json") if isinstance(item, BatchItem) else item.raw for item in items],
+        sort_keys=True,
+        default=str,
+    )
 
 
 class BatchItem(ReadingValues):

@@ -111,6 +111,25 @@ def test_shortening_a_contract_to_before_its_start_is_rejected(buyer: Actor, cit
     assert buyer.get(url).json()["end_date"] == "2027-06-30"
 
 
+def test_moving_a_contract_away_from_its_solicitations_department_is_refused(buyer: Actor, city: City) -> None:
+    url = f"{API}/{city.pothole_contract}"
+
+    body = assert_problem(buyer.update(url, {"department_id": city.human_services}), 422, "body.procurement_id")
+
+    assert body["errors"][0]["code"] == "department_mismatch"
+    assert buyer.get(url).json()["department_id"] == city.transportation
+    moved = buyer.update(url, {"department_id": city.human_services, "procurement_id": None})
+    assert moved.status_code == 200, moved.text
+
+
+def test_a_malformed_body_is_a_validation_problem(buyer: Actor, city: City) -> None:
+    headers = {"Content-Type": "application/json"}
+
+    assert_problem(buyer.post(API, content=b'{"number": "C-1",', headers=headers), 422)
+    assert_problem(buyer.post(API, json=["C-1"]), 422, "body")
+    assert buyer.get(API).json()["total"] == 1
+
+
 def test_unknown_vendor_department_and_procurement_are_named(buyer: Actor, city: City) -> None:
     payload = new_contract(city) | {"vendor_id": 999999, "department_id": 999998, "procurement_id": 999997}
 

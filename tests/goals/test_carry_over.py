@@ -191,3 +191,14 @@ def test_a_solicitation_goal_cannot_be_deleted_while_it_has_metrics(buyer: Actor
     assert_problem(buyer.delete(f"{API}/goals/{solicitation.response_goal}"), 409)
 
     assert buyer.delete(f"{API}/goals/{solicitation.safety_goal}").status_code == 204
+
+
+def test_a_solicitation_goal_that_was_carried_over_explains_why_it_cannot_be_deleted(
+    buyer: Actor, solicitation: Solicitation
+) -> None:
+    carry_over(buyer, solicitation.contract)
+
+    body = assert_problem(buyer.delete(f"{API}/goals/{solicitation.safety_goal}"), 409)
+
+    assert "carried" in body["detail"]
+    assert buyer.get(f"{API}/goals/{solicitation.safety_goal}").status_code == 200

@@ -37,13 +37,9 @@ def test_an_impossible_id_in_the_path_is_a_validation_error(admin: Actor, method
 
         assert_problem(response, 422, "path.id")
 
-
-@pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_the_largest_possible_id_is_simply_not_found(admin: Actor, method: str, path: str) -> None:
-    response = admin.request(method, path.replace("{id}", "2147483647"), json={}, headers={"If-Match": "*"})
-
-    assert response.status_code in (404, 422), response.text
-    assert "path.id" not in [error["field"] for error in response.json().get("errors", [])]
+    largest = admin.request(method, path.replace("{id}", "2147483647"), json={}, headers={"If-Match": "*"})
+    assert largest.status_code in (404, 422), largest.text  # 422 only for the empty body of a create
+    assert "path.id" not in [error["field"] for error in largest.json().get("errors", [])]
 
 
 @pytest.mark.parametrize(

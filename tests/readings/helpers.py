@@ -72,10 +72,6 @@ def lock_periods(actor: Actor, locked_through: str, reason: str, award_id: int |
     return created(actor.post(LOCKS, json=body))
 
 
-def month_label(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def next_month(today: date | None = None) -> str:
     """The label of the month after this one: a period that has not started yet."""
     today = today or date.today()

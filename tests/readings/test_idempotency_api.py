@@ -127,3 +127,24 @@ def test_without_a_key_resending_a_batch_changes_nothing(admin: Actor, city: Cit
 def test_an_oversized_key_is_rejected(admin: Actor, city: City) -> None:
     assert_problem(post_batch(admin, nightly(city), headers=key("k" * 256)), 422, "header.Idempotency-Key")
     assert readings_of(admin, city.pothole_metric) == []
+
+
+def test_the_same_key_for_a_batch_with_a_different_bad_item_is_refused(admin: Actor, city: City) -> None:
+    good = {"metric_id": city.pothole_metric, "period": "2026-01", "value": "81"}
+    first = post_batch(
+        admin,
+        [good, {"metric_id": city.pothole_metric, "period": "2026-02", "value": "eighty"}],
+        headers=key("vendor-upload-9"),
+        params={"mode": "accept_valid"},
+    )
+    assert outcomes(first) == ["created", "rejected"]
+
+    other_batch = post_batch(
+        admin,
+        [good, {"metric_id": city.rehousing_metric, "period": "2025-12", "value": "seven"}],
+        headers=key("vendor-upload-9"),
+        params={"mode": "accept_valid"},
+    )
+
+    assert_problem(other_batch, 422, "header.Idempotency-Key")
+    assert "Idempotent-Replayed" not in other_batch.headers

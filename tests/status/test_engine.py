@@ -286,9 +286,7 @@ def test_a_range_in_absolute_bands_counts_cases_outside_it() -> None:
 def test_the_same_miss_reads_differently_in_percent_and_absolute_bands(
     mode: ToleranceMode, actual: str, shortfall: str, status: Performance
 ) -> None:
-    definition = placements(
-        target_value=D(200), tolerance_mode=mode, at_risk_tolerance=D(5), off_track_tolerance=D(15)
-    )
+    definition = placements(target_value=D(200), tolerance_mode=mode, at_risk_tolerance=D(5), off_track_tolerance=D(15))
 
     result = one(definition, month("2026-03"), actual)
 
@@ -306,6 +304,17 @@ def test_an_absolute_band_reason_speaks_in_the_metric_unit() -> None:
     assert evaluation.reasons[0].message == (
         "2026-03: 180 placements, 20 placements below the expected 200 (off-track band 15 placements)."
     )
+
+
+def test_a_negative_expectation_is_measured_in_percent_of_its_size() -> None:
+    # Change in people sleeping unsheltered: 20 fewer expected, only 17 fewer reported.
+    definition = response_time(unit="people", target_value=D(-20))
+
+    result = one(definition, month("2026-03"), "-17")
+
+    assert result.shortfall == D(15)
+    assert result.status == Performance.at_risk
+    assert one(definition, month("2026-03"), "-25").status == Performance.on_track
 
 
 def test_missing_a_zero_expectation_in_percent_is_off_track() -> None:
@@ -443,9 +452,7 @@ def test_an_overdue_month_says_how_many_earlier_months_are_also_missing() -> Non
     evaluation = evaluate(termed(), {month("2026-01"): D(100)}, date(2026, 5, 20))
 
     assert evaluation.freshness == Freshness.overdue
-    assert message(evaluation, "overdue") == (
-        "2026-04: no reading, due by 2026-05-15; 2 earlier months also missing."
-    )
+    assert message(evaluation, "overdue") == ("2026-04: no reading, due by 2026-05-15; 2 earlier months also missing.")
 
 
 def test_current_data_still_lists_earlier_months_without_a_reading() -> None:

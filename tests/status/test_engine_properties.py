@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import assume, given, settings
@@ -198,9 +199,7 @@ def test_a_value_closer_to_the_range_on_the_same_side_is_never_worse(
     data: st.DataObject,
 ) -> None:
     high = low + width
-    definition = metric(
-        Direction.maintain_range, mode, data.draw(bands(mode)), low=low, high=high, escalate=escalate
-    )
+    definition = metric(Direction.maintain_range, mode, data.draw(bands(mode)), low=low, high=high, escalate=escalate)
     far = near + farther
 
     def at(distance: Decimal) -> Decimal:
@@ -540,11 +539,15 @@ def test_a_metric_without_readings_is_never_on_track(
 @given(
     present=st.lists(st.booleans(), min_size=12, max_size=12),
     grace=st.integers(0, 60),
-    as_of=st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 6, 30)),
+    near=st.sampled_from(MONTHS),
+    offset=st.integers(-2, 2),
+    anywhere=st.none() | st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 6, 30)),
 )
 def test_freshness_follows_the_deadline_of_the_latest_due_period(
-    present: list[bool], grace: int, as_of: date
+    present: list[bool], grace: int, near: Period, offset: int, anywhere: date | None
 ) -> None:
+    # Mostly a day or two either side of a deadline, where an off-by-one would show.
+    as_of = anywhere or near.end + timedelta(days=grace + offset)
     definition = metric(
         Direction.increase,
         ToleranceMode.percent,
@@ -629,7 +632,7 @@ statuses = st.lists(st.sampled_from(Performance), max_size=8)
 def test_worst_ranks_on_track_then_no_data_then_at_risk_then_off_track() -> None:
     ladder = [Performance.on_track, Performance.no_data, Performance.at_risk, Performance.off_track]
 
-    for better, worse in zip(ladder, ladder[1:], strict=False):
+    for better, worse in pairwise(ladder):
         assert worst([better, worse]) == worse
         assert worst([worse, better]) == worse
     assert worst([]) == Performance.no_data

@@ -53,6 +53,14 @@ def test_buyer_finds_vendors_by_name_and_active_flag(buyer: Actor, city: City) -
     assert [item["id"] for item in by_identifier["items"]] == [city.housing_vendor]
 
 
+def test_search_ignores_case_beyond_ascii_on_every_database(buyer: Actor) -> None:
+    accented = created(buyer.post(API, json=vendor(legal_name="ÉCOLE ÁGIL DE SEGURIDAD VIAL", identifier=None)))
+
+    for text in ("école", "ÉCOLE", "ágil", "Seguridad Vial"):
+        found = buyer.get(API, params={"q": text}).json()["items"]
+        assert [item["id"] for item in found] == [accented], text
+
+
 def test_buyer_updates_a_vendor_contact(buyer: Actor, city: City) -> None:
     url = f"{API}/{city.paving_vendor}"
 

@@ -1,0 +1,202 @@
+"""A contract manager's month: readings come in, the contract drifts off track, an alert opens with
+reasons in numbers, the manager works it, and it resolves itself when the numbers recover."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from app.auth.roles import Role
+from app.db import get_engine, utcnow
+from app.periods import Cadence, containing, label, periods_between
+from app.status.sweep import sweep
+from tests.support import Actor, City, assert_problem, contract_payload, created, metric_payload
+
+
+def _closed_months(count: int) -> list[str]:
+    """Labels of the last `count` months that have ended."""
+    last_closed = containing(utcnow().date(), Cadence.monthly).start - timedelta(days=1)
+    months = periods_between(last_closed - timedelta(days=40 * count), last_closed, Cadence.monthly)
+    return [label(p, Cadence.monthly) for p in months[-count:]]
+
+
+@pytest.fixture
+def manager(make_actor: Any, city: City) -> Actor:
+    return make_actor(Role.contract_manager, (city.transportation,), email="casey@city.example")
+
+
+@pytest.fixture
+def streetlights(admin: Actor, city: City, manager: Actor) -> dict[str, int]:
+    """An active contract running a year either side of today, managed by `manager`, with one monthly metric."""
+    today = utcnow().date()
+    contract = created(
+        admin.post(
+            "/api/v1/contracts",
+            json=contract_payload(
+                number="C-LIGHTS-01",
+                title="Street light repair",
+                vendor_id=city.paving_vendor,
+                department_id=city.transportation,
+                external_id="PO-LIGHTS-01",
+                start_date=(today - timedelta(days=365)).isoformat(),
+                end_date=(today + timedelta(days=365)).isoformat(),
+                contract_manager_id=manager.user_id,
+            ),
+        )
+    )
+    goal = created(admin.post(f"/api/v1/contracts/{contract}/goals", json={"title": "Fix outages fast"}))
+    metric = created(
+        admin.post(
+            f"/api/v1/goals/{goal}/metrics",
+            json=metric_payload(
+                code="LIGHTS-72H",
+                name="Outages repaired within 72 hours",
+                baseline_value="80",
+                baseline_date=(today - timedelta(days=365)).isoformat(),
+                target_value="80",
+                target_date=(today + timedelta(days=365)).isoformat(),
+                grace_days=10,
+            ),
+        )
+    )
+    return {"contract": contract, "metric": metric}
+
+
+def _post(actor: Actor, metric: int, values: dict[str, str]) -> None:
+    for period, value in values.items():
+        response = actor.post(f"/api/v1/metrics/{metric}/readings", json={"period": period, "value": value})
+        assert response.status_code in (200, 201), response.text
+
+
+def _alerts(actor: Actor, **params: Any) -> list[dict[str, Any]]:
+    response = actor.get("/api/v1/alerts", params=params)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+def test_a_reading_far_below_expectation_opens_an_alert_that_resolves_itself_when_numbers_recover(
+    manager: Actor, streetlights: dict[str, int]
+) -> None:
+    metric = streetlights["metric"]
+    months = _closed_months(3)
+    _post(manager, metric, {months[0]: "81", months[1]: "80", months[2]: "60"})
+
+    status = manager.get(f"/api/v1/metrics/{metric}/status").json()
+    assert status["performance"] == "off_track"
+    reason = status["reasons"][0]
+    assert reason["code"] == "below_expected"
+    assert months[2] in reason["message"] and "60" in reason["message"] and "25 %" in reason["message"]
+
+    [alert] = _alerts(manager, assignee="me", kind="performance")
+    assert (alert["kind"], alert["severity"], alert["status"]) == ("performance", "high", "open")
+    assert alert["summary"] == reason["message"]
+
+    contract_status = manager.get(f"/api/v1/contracts/{streetlights['contract']}/status").json()
+    assert contract_status["performance"] == "off_track"
+    assert contract_status["counts"]["off_track"] == 1
+
+    _post(manager, metric, {months[2]: "79"})  # the vendor's corrected figure
+    assert _alerts(manager, assignee="me", kind="performance") == []
+    resolved = manager.get(f"/api/v1/alerts/{alert['id']}").json()
+    assert resolved["status"] == "resolved"
+    assert resolved["resolution_note"].startswith("Resolved automatically: back on track")
+    assert [event["event"] for event in resolved["history"]] == ["opened", "resolved"]
+
+
+def test_severity_is_raised_in_place_and_the_manager_works_the_alert(
+    manager: Actor, streetlights: dict[str, int]
+) -> None:
+    metric = streetlights["metric"]
+    months = _closed_months(2)
+    _post(manager, metric, {months[0]: "80", months[1]: "74"})  # 7.5 % short: at risk
+    [alert] = _alerts(manager)
+    assert alert["severity"] == "medium"
+
+    _post(manager, metric, {months[1]: "60"})  # now 25 % short: off track, same alert raised
+    [raised] = _alerts(manager)
+    assert raised["id"] == alert["id"] and raised["severity"] == "high"
+
+    acknowledged = manager.post(f"/api/v1/alerts/{alert['id']}/acknowledge", json={"note": "Meeting booked"})
+    assert acknowledged.json()["status"] == "acknowledged"
+    assert_problem(manager.post(f"/api/v1/alerts/{alert['id']}/acknowledge"), 409)
+    resolved = manager.post(f"/api/v1/alerts/{alert['id']}/resolve", json={"note": "Vendor added a night crew"})
+    assert resolved.json()["status"] == "resolved"
+    reopened = manager.post(f"/api/v1/alerts/{alert['id']}/reopen", json={"note": "Still short in the data"})
+    assert reopened.json()["status"] == "open"
+
+    history = [e["event"] for e in manager.get(f"/api/v1/alerts/{alert['id']}").json()["history"]]
+    assert history == ["opened", "raised", "acknowledged", "resolved", "reopened"]
+    assert_problem(manager.post(f"/api/v1/alerts/{alert['id']}/resolve", json={}), 422, "body.note")
+
+
+def test_the_sweep_flags_missing_data_once_and_the_data_arriving_resolves_it(
+    manager: Actor, streetlights: dict[str, int], session: Session
+) -> None:
+    metric = streetlights["metric"]
+    first, second = _closed_months(2)
+    _post(manager, metric, {first: "80"})
+    today = utcnow().date()
+    later = today + timedelta(days=45)  # the next closed month is past its grace days by then
+
+    for _ in range(2):  # idempotent: a second sweep changes nothing
+        summary = sweep(get_engine(), as_of=later)
+        assert summary is not None
+    overdue = _alerts(manager, kind="overdue", metric_id=metric)
+    assert len(overdue) == 1
+    assert "no reading" in overdue[0]["summary"]
+
+    _post(manager, metric, {second: "80"})
+    sweep(get_engine(), as_of=today)
+    assert _alerts(manager, kind="overdue", metric_id=metric) == []
+    resolved = manager.get(f"/api/v1/alerts/{overdue[0]['id']}").json()
+    assert "data arrived" in resolved["resolution_note"]
+
+
+def test_alerts_of_another_department_are_invisible(
+    make_actor: Any, city: City, manager: Actor, streetlights: dict[str, int]
+) -> None:
+    months = _closed_months(1)
+    _post(manager, streetlights["metric"], {months[0]: "50"})
+    [alert] = _alerts(manager)
+    outsider = make_actor(Role.contract_manager, (city.human_services,))
+    assert _alerts(outsider) == []
+    assert_problem(outsider.get(f"/api/v1/alerts/{alert['id']}"), 404)
+    assert_problem(outsider.post(f"/api/v1/alerts/{alert['id']}/acknowledge"), 404)
+    assert manager.get(f"/api/v1/alerts/{alert['id']}").json()["status"] == "open"
+
+
+def test_a_meeting_agenda_lists_open_alerts_and_overdue_action_items(
+    manager: Actor, streetlights: dict[str, int]
+) -> None:
+    contract = streetlights["contract"]
+    _post(manager, streetlights["metric"], {_closed_months(1)[0]: "50"})
+    [alert] = _alerts(manager)
+    item = manager.post(
+        f"/api/v1/contracts/{contract}/action-items",
+        json={
+            "title": "Vendor to add a night crew",
+            "owner_side": "vendor",
+            "owner_name": "Jordan Reyes",
+            "due_date": (date.today() - timedelta(days=3)).isoformat(),
+            "alert_id": alert["id"],
+        },
+    )
+    assert item.status_code == 201, item.text
+    assert item.json()["overdue"] is True
+
+    meeting = manager.post(
+        f"/api/v1/contracts/{contract}/meetings",
+        json={"held_on": date.today().isoformat(), "attendees": [{"name": "Casey", "side": "city"}]},
+    )
+    assert meeting.status_code == 201, meeting.text
+    kinds = [entry["kind"] for entry in meeting.json()["agenda"]]
+    assert kinds[:2] == ["open_alert", "overdue_action_item"]
+    assert "new_reading" in kinds
+
+    overdue = manager.get("/api/v1/action-items", params={"overdue": "true"}).json()
+    assert [i["id"] for i in overdue["items"]] == [item.json()["id"]]
+    status = manager.get(f"/api/v1/contracts/{contract}/status").json()
+    assert status["overdue_action_items"] == 1
