@@ -111,7 +111,12 @@ def make_engine(url: str, *, statement_timeout_seconds: float = 30.0) -> Engine:
 
 def _json_dumps(value: Any) -> str:
     # Decimals and dates inside JSON columns are stored as their exact string forms.
-    return json.dumps(value, default=str)
+    return json.dumps(value, default=_exact_text)
+
+
+def _exact_text(value: Any) -> str:
+    # Plain notation for decimals: 8e1 is stored as "80", never "8E+1".
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -17,7 +17,7 @@ from app.kit.request_context import request_id_var
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # plain notation: "80", never "8E+1"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):

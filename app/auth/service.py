@@ -177,6 +177,7 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
     for field in ("full_name", "role", "is_active"):
         if changes.get(field) is None and field in changes:
             raise InvalidInput.on(f"body.{field}", "may not be null", "null")
+    _keep_an_admin(session, user, changes)
     before = _user_snapshot(user, department_ids_of(session, user.id))
     if "department_ids" in changes and changes["department_ids"] is not None:
         _check_departments(session, changes["department_ids"])
@@ -198,6 +199,19 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
     session.commit()
     session.refresh(user)
     return user
+
+
+def _keep_an_admin(session: Session, user: User, changes: dict[str, object]) -> None:
+    """Refuses to demote or deactivate the last active admin: nobody could manage users any more."""
+    demoted = "role" in changes and changes["role"] != Role.admin
+    deactivated = changes.get("is_active") is False
+    if user.role != Role.admin or not (demoted or deactivated):
+        return
+    others = session.exec(
+        select(func.count()).where(User.role == Role.admin, User.is_active == True, User.id != user.id)  # noqa: E712
+    ).one()
+    if not others:
+        raise Conflict("this is the last active admin; make someone else admin first")
 
 
 def _user_snapshot(user: User, department_ids: list[int]) -> dict[str, object]:

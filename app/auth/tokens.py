@@ -85,9 +85,13 @@ def verify_external(settings: Settings, token: str) -> dict[str, Any]:
     """Claims of a token from the city's identity provider, checked against its JWKS document."""
     if not (settings.idp_jwks and settings.idp_issuer and settings.idp_audience):
         raise InvalidToken("no identity provider is configured")
+    try:
+        keys = _jwks(settings.idp_jwks)
+    except (OSError, ValueError, httpx.HTTPError) as error:
+        raise InvalidToken(f"the identity provider's keys cannot be read: {error}") from None
     return _decode(
         token,
-        _jwks(settings.idp_jwks),
+        keys,
         algorithm="RS256",
         issuer=settings.idp_issuer,
         audience=settings.idp_audience,

@@ -368,9 +368,10 @@ def _num(value: Decimal | None) -> str:
         return "?"
     if value.is_infinite():
         return "∞"
-    rounded = value.quantize(Decimal("0.1")) if value != value.to_integral_value() else value.quantize(Decimal(1))
+    # Two decimals at most: one would round 94.96 to 95 and make an at-risk value read as within the band.
+    rounded = value.quantize(Decimal("0.01")).normalize()
     text = f"{rounded:f}"
-    return text[:-2] if text.endswith(".0") else text
+    return text
 
 
 def _ordinal(number: int) -> str:

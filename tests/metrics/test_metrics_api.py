@@ -112,6 +112,24 @@ def test_buyer_raises_a_target_and_the_audit_log_keeps_the_old_one(buyer: Actor,
     assert (Decimal(before), Decimal(after)) == (Decimal("90"), Decimal("95.5"))
 
 
+def test_values_in_exponent_notation_come_back_in_plain_notation(buyer: Actor, admin: Actor, city: City) -> None:
+    response = add_metric(
+        buyer,
+        city.pothole_goal,
+        code="PLAIN",
+        baseline_value="7.2e1",
+        interim_targets=[{"period": "2026-01", "value": "8e1"}, {"period": "2026-02", "value": "8.25E+1"}],
+    )
+
+    metric_id = created(response)
+    body = buyer.get(f"{API}/metrics/{metric_id}").json()
+    assert body["baseline_value"] == "72"
+    assert [target["value"] for target in body["interim_targets"]] == ["80", "82.5"]
+    entry = admin.get(f"{API}/audit", params={"entity": "metric", "entity_id": metric_id}).json()["items"][0]
+    assert [target["value"] for target in entry["changes"]["interim_targets"][1]] == ["80", "82.5"]
+    assert entry["changes"]["baseline_value"] == [None, "72"]
+
+
 def test_buyer_deletes_a_metric(buyer: Actor, admin: Actor, city: City) -> None:
     url = f"{API}/metrics/{city.pothole_metric}"
 

@@ -244,7 +244,7 @@ def test_a_caseload_below_the_range_is_measured_against_the_lower_bound() -> Non
     assert round(march.shortfall, 2) == D("5.56")  # 1 case short of 18
     assert march.status == Performance.at_risk
     assert evaluation.reasons[0].code == "outside_range"
-    assert evaluation.reasons[0].message == "2026-03: 17 cases, 5.6 % below the range 18 to 22 (at-risk band 5 %)."
+    assert evaluation.reasons[0].message == "2026-03: 17 cases, 5.56 % below the range 18 to 22 (at-risk band 5 %)."
 
 
 def test_a_caseload_above_the_range_is_measured_against_the_upper_bound() -> None:
@@ -255,7 +255,7 @@ def test_a_caseload_above_the_range_is_measured_against_the_upper_bound() -> Non
     assert round(march.shortfall, 2) == D("18.18")  # 4 cases over 22
     assert march.status == Performance.off_track
     assert evaluation.reasons[0].message == (
-        "2026-03: 26 cases, 18.2 % above the range 18 to 22 (off-track band 15 %)."
+        "2026-03: 26 cases, 18.18 % above the range 18 to 22 (off-track band 15 %)."
     )
 
 
@@ -633,7 +633,7 @@ def test_reasons_name_iso_weeks_and_say_weeks_in_a_row() -> None:
 def test_reason_numbers_keep_their_decimals() -> None:
     evaluation = evaluate(placements(target_value=D("80.5")), {month("2026-03"): D("72.5")}, date(2026, 4, 5))
 
-    # 8 short of 80.5 is 9.94 %, shown to one decimal place.
+    # 8 short of 80.5 is 9.94 %, shown to two decimal places (one would print 94.96 as 95, inside a 5 % band).
     assert evaluation.reasons[0].message == (
-        "2026-03: 72.5 placements, 9.9 % below the expected 80.5 (at-risk band 5 %)."
+        "2026-03: 72.5 placements, 9.94 % below the expected 80.5 (at-risk band 5 %)."
     )
