@@ -127,7 +127,7 @@ def sweep() -> None:
     from app.status.sweep import sweep as run_sweep
 
     started = time.perf_counter()
-    summary = run_sweep(get_engine())
+    summary = run_sweep(get_engine(), processes=get_settings().sweep_processes)
     if summary is None:
         typer.echo("another process is sweeping; skipped")
         return

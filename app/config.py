@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from enum import StrEnum
 from functools import lru_cache
@@ -52,6 +53,8 @@ class Settings(BaseSettings):
     # Seconds between built-in sweeps that re-evaluate every metric (0 turns the built-in sweep off, e.g.
     # when cron runs `rdc sweep` instead).
     sweep_interval_seconds: float = Field(default=900, ge=0)
+    # Worker processes a large sweep may use (the evaluation is CPU-bound).
+    sweep_processes: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=1, le=64)
 
     demo: bool = False
     docs_enabled: bool = True

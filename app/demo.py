@@ -438,7 +438,7 @@ def _seed_readings(session: Session) -> int:
         periods = periods_between(award.start_date, last_closed, metric.cadence)
         periods = periods[: len(periods) - _SILENT_PERIODS.get(code, 0)][-len(values) :]
         source = "vendor" if code in _QUARTERLY else "erp"
-        for period, value in zip(periods, values[-len(periods) :], strict=True):
+        for period, value in zip(periods, values[-len(periods) :], strict=True):  # type: ignore[index]
             items.append(
                 BatchItem(
                     metric_id=metric.id, period=label(period, metric.cadence), value=Decimal(str(value)), source=source

@@ -48,7 +48,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     signing_keys(settings)  # refuse to start without usable token keys
     with Session(get_engine()) as session:
         ensure_first_admin(session, settings)
-    sweeper = start_background_sweep(get_engine(), settings.sweep_interval_seconds)
+    sweeper = start_background_sweep(get_engine(), settings.sweep_interval_seconds, settings.sweep_processes)
     yield
     await stop_background_sweep(sweeper)
 

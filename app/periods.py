@@ -111,6 +111,11 @@ def is_aligned(period: Period, cadence: Cadence, *, fiscal_start_month: int = 7)
 
 
 def label(period: Period, cadence: Cadence, *, fiscal_start_month: int = 7) -> str:
+    return _label(period, cadence, fiscal_start_month)
+
+
+@lru_cache(maxsize=8192)  # a portfolio shares a few hundred periods
+def _label(period: Period, cadence: Cadence, fiscal_start_month: int) -> str:
     """The conventional label of a period: 2026-09, FY2027-Q1 (or 2026-Q3 for calendar years), 2026-W37."""
     if cadence == Cadence.weekly:
         year, week, _ = period.start.isocalendar()

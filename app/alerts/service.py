@@ -53,27 +53,30 @@ def reconcile(
     current: dict[AlertKind, Alert],
     now: datetime,
     summary: RefreshSummary,
+    opened: list[Alert],
 ) -> None:
-    """Makes the metric's unresolved alerts match what its evaluation calls for."""
+    """Makes the metric's unresolved alerts match what its evaluation calls for.
+
+    New alerts are appended to `opened` (not yet added): `record_opened` inserts them all at once.
+    """
     wanted = desired_alerts(evaluation)
     for kind, desired in wanted.items():
         alert = current.get(kind)
         if alert is None:
-            alert = Alert(
-                metric_id=subject_metric_id,
-                award_id=award_id,
-                kind=kind,
-                severity=desired.severity,
-                severity_rank=SEVERITY_RANK[desired.severity],
-                summary=desired.summary,
-                assignee_id=assignee_id,
-                opened_at=now,
-                created_at=now,
-                updated_at=now,
+            opened.append(
+                Alert(
+                    metric_id=subject_metric_id,
+                    award_id=award_id,
+                    kind=kind,
+                    severity=desired.severity,
+                    severity_rank=SEVERITY_RANK[desired.severity],
+                    summary=desired.summary,
+                    assignee_id=assignee_id,
+                    opened_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
-            session.add(alert)
-            session.flush()
-            _event(session, alert, "opened", SYSTEM_ACTOR, to_severity=desired.severity, note=desired.summary, at=now)
             summary.alerts_opened += 1
         elif alert.severity != desired.severity or alert.summary != desired.summary:
             if alert.severity != desired.severity:
@@ -96,6 +99,16 @@ def reconcile(
         if kind not in wanted:
             _resolve(session, alert, SYSTEM_ACTOR, recovery_note(kind, evaluation), now)
             summary.alerts_resolved += 1
+
+
+def record_opened(session: Session, opened: list[Alert], now: datetime) -> None:
+    """Inserts new alerts in one batch, then their `opened` events."""
+    if not opened:
+        return
+    session.add_all(opened)
+    session.flush()
+    for alert in opened:
+        _event(session, alert, "opened", SYSTEM_ACTOR, to_severity=alert.severity, note=alert.summary, at=now)
 
 
 def _touch(session: Session, alert: Alert, now: datetime) -> None:

@@ -92,7 +92,7 @@ def record_failure(session: Session, settings: Settings, identity: str, client_a
 
 
 def clear_failures(session: Session, identity: str) -> None:
-    session.execute(delete(SignInFailure).where(SignInFailure.key == f"id:{identity.lower()}"))
+    session.execute(delete(SignInFailure).where(SignInFailure.key == f"id:{identity.lower()}"))  # type: ignore[arg-type]
     session.commit()
 
 

@@ -10,11 +10,11 @@ from app.departments.models import (
 from app.kit.resource import Resource
 
 
-def department_scope(department_ids: frozenset[int]):  # type: ignore[no-untyped-def]
+def department_scope(department_ids: frozenset[int]):
     return Department.id.in_(department_ids)  # type: ignore[union-attr]
 
 
-def _dependents():  # type: ignore[no-untyped-def]
+def _dependents():
     # Imported late: those packages import this one for the scope function.
     from app.auth.models import UserDepartment
     from app.awards.models import Award

@@ -22,9 +22,7 @@ def owned_by_departments(
     """Records (goals, metrics) whose contract/grant or procurement belongs to one of `departments`."""
     return or_(
         award_id.in_(select(Award.id).where(Award.department_id.in_(departments))),  # type: ignore[attr-defined]
-        procurement_id.in_(
-            select(Procurement.id).where(Procurement.department_id.in_(departments))  # type: ignore[attr-defined]
-        ),
+        procurement_id.in_(select(Procurement.id).where(Procurement.department_id.in_(departments))),  # type: ignore[attr-defined]
     )
 
 

@@ -91,9 +91,7 @@ def _ordering(resource: Resource, sort: str | None) -> list[Any]:
 def get_record(session: Session, resource: Resource, *, principal: Principal, record_id: int) -> Any:
     """The record, or 404 when it does not exist *or* lies outside the principal's departments."""
     model = resource.model
-    record = session.exec(
-        select(model).where(model.id == record_id, *visibility(resource, principal))  # type: ignore[attr-defined]
-    ).first()
+    record = session.exec(select(model).where(model.id == record_id, *visibility(resource, principal))).first()  # type: ignore[attr-defined]
     if record is None:
         raise NotFound(f"{resource.name} {record_id} not found")
     return record
@@ -116,12 +114,12 @@ def create_record(
         resource.check(session, record)
     session.add(record)
     _flush(session, resource)
-    _ensure_in_scope(session, resource, principal, record.id)
+    _ensure_in_scope(session, resource, principal, record.id)  # type: ignore[attr-defined]
     audit.record(
         session,
         actor=principal,
         entity=resource.name,
-        entity_id=record.id,
+        entity_id=record.id,  # type: ignore[attr-defined]
         action="create",
         changes=audit.diff({}, _snapshot(record)),
     )

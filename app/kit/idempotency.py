@@ -68,9 +68,9 @@ def _claim(subject: str, key: str, print_: str) -> Replay | None:
         dialect = claim.get_bind().dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(IdempotencyRecord)
         inserted = claim.execute(
-            insert.values(subject=subject, key=key, fingerprint=print_, created_at=utcnow())
+            insert.values(subject=subject, key=key, fingerprint=print_, created_at=utcnow())  # type: ignore[call-overload]
             .on_conflict_do_nothing(index_elements=["subject", "key"])
-            .returning(IdempotencyRecord.id)  # type: ignore[arg-type]
+            .returning(IdempotencyRecord.id)
         ).first()
         claim.commit()
         if inserted is not None:
@@ -88,9 +88,7 @@ def _claim(subject: str, key: str, print_: str) -> Replay | None:
             return Replay(record.status_code or 200, json.loads(record.response_body or "null"))
         if not _abandoned(claim, record):
             raise Conflict("a request with this Idempotency-Key is still being processed; retry later")
-        claim.execute(
-            update(IdempotencyRecord).where(IdempotencyRecord.id == record.id).values(created_at=utcnow())  # type: ignore[arg-type]
-        )
+        claim.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == record.id).values(created_at=utcnow()))  # type: ignore[arg-type]
         claim.commit()
         return None
 
@@ -168,8 +166,6 @@ def _problem_body(error: AppError, instance: str | None) -> dict[str, Any]:
 
 
 def purge_expired(session: Session) -> int:
-    result = session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - KEEP_FOR)  # type: ignore[arg-type]
-    )
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - KEEP_FOR))  # type: ignore[arg-type]
     session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

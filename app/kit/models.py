@@ -6,8 +6,9 @@ from copy import copy
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, create_model
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig
 
 from app.db import UTCDateTime, utcnow
 
@@ -28,7 +29,7 @@ class RecordPublic(SQLModel):
     version: int
 
 
-STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+STRICT = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
 
 
 def partial_model(model: type[BaseModel], name: str) -> type[BaseModel]:

@@ -167,7 +167,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
-            exc.status_code, slug, title, detail=detail, instance=request.url.path, headers=exc.headers
+            exc.status_code,
+            slug,
+            title,
+            detail=detail,
+            instance=request.url.path,
+            headers=exc.headers,  # type: ignore[arg-type]
         )
 
     @app.exception_handler(Exception)

@@ -59,7 +59,7 @@ def mount_crud(router: APIRouter, resource: Resource, path: str, *, with_create:
     )  # type: ignore[valid-type]
     def list_(session: SessionDep, principal: Reader, query: Annotated[Filters, Query()]) -> Any:  # type: ignore[valid-type]
         rows, total = crud.list_records(session, resource, principal=principal, query=query)
-        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}  # type: ignore[attr-defined]
 
     if with_create:
 
@@ -156,7 +156,7 @@ def mount_children(
         owner = crud.get_record(session, parent, principal=principal, record_id=id)
         where = tuple(getattr(child.model, name) == value for name, value in owner_fields(owner).items())
         rows, total = crud.list_records(session, child, principal=principal, query=query, where=where)
-        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+        return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}  # type: ignore[attr-defined]
 
     @router.post(
         path,

@@ -23,7 +23,7 @@ def in_values(target: Any, values: Collection[Any], *, dialect: str) -> ColumnEl
     ordered = sorted(values)
     if dialect == "postgresql":
         element = type(ordered[0]) if ordered else int
-        return target == any_(bindparam(None, ordered, type_=ARRAY(_ARRAY_TYPES[element])))  # type: ignore[no-any-return]
+        return target == any_(bindparam(None, ordered, type_=ARRAY(_ARRAY_TYPES[element])))
     encoded = json.dumps([v.isoformat() if isinstance(v, date) else v for v in ordered])
-    members = select(column("value")).select_from(func.json_each(bindparam(None, encoded, type_=String())))
-    return target.in_(members)  # type: ignore[no-any-return]
+    members = select(column("value")).select_from(func.json_each(bindparam(None, encoded, type_=String())))  # type: ignore[var-annotated]
+    return target.in_(members)

@@ -43,7 +43,7 @@ class MeetingFields(SQLModel):
 
 class Meeting(MeetingFields, TableBase, table=True):
     award_id: int = Field(foreign_key="award.id", index=True)
-    attendees: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    attendees: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)  # type: ignore[assignment]
     agenda: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
 
 

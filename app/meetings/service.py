@@ -34,13 +34,13 @@ from app.status.models import StatusTransition
 
 def _owned_by_department(model: Any) -> Any:
     def scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
-        return model.award_id.in_(select(Award.id).where(award_scope(department_ids)))  # type: ignore[no-any-return]
+        return model.award_id.in_(select(Award.id).where(award_scope(department_ids)))
 
     return scope
 
 
 def is_overdue(flag: bool) -> ColumnElement[bool]:
-    overdue = and_(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) < utcnow().date())
+    overdue = and_(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) < utcnow().date())  # type: ignore[arg-type]
     return overdue if flag else not_(overdue)
 
 
@@ -126,11 +126,7 @@ def agenda(session: Session, *, award_id: int, now: datetime) -> list[dict[str, 
 
 def _changes_since(session: Session, award_id: int, since: datetime | None) -> list[dict[str, Any]]:
     readings = (
-        select(Reading, Metric.code)
-        .join(Metric, Metric.id == Reading.metric_id)
-        .where(  # type: ignore[arg-type]
-            Metric.award_id == award_id
-        )
+        select(Reading, Metric.code).join(Metric, Metric.id == Reading.metric_id).where(Metric.award_id == award_id)  # type: ignore[arg-type]
     )
     transitions = (
         select(StatusTransition, Metric.code)
@@ -138,8 +134,8 @@ def _changes_since(session: Session, award_id: int, since: datetime | None) -> l
             Metric,
             Metric.id == StatusTransition.metric_id,  # type: ignore[arg-type]
         )
-        .where(StatusTransition.award_id == award_id, StatusTransition.from_status.is_not(None))
-    )  # type: ignore[union-attr]
+        .where(StatusTransition.award_id == award_id, StatusTransition.from_status.is_not(None))  # type: ignore[union-attr]
+    )
     if since is not None:
         readings = readings.where(col(Reading.updated_at) > since)
         transitions = transitions.where(col(StatusTransition.occurred_at) > since)

@@ -95,7 +95,7 @@ class Metric(MetricFields, TableBase, table=True):
     # Copied from the goal (which never changes owner) so codes are unique per contract and scoping is cheap.
     award_id: int | None = Field(default=None, foreign_key="award.id", index=True)
     procurement_id: int | None = Field(default=None, foreign_key="procurement.id", index=True)
-    interim_targets: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    interim_targets: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)  # type: ignore[assignment]
 
 
 class MetricCreate(MetricFields):

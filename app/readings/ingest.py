@@ -206,8 +206,8 @@ def _resolve_metrics(
     by_id: dict[int, MetricTarget] = {}
     if by_id_wanted:
         rows = session.exec(
-            select(*_TARGET_COLUMNS)
-            .outerjoin(Award, Award.id == Metric.award_id)  # type: ignore[arg-type]
+            select(*_TARGET_COLUMNS)  # type: ignore[call-overload]
+            .outerjoin(Award, Award.id == Metric.award_id)
             .where(in_values(Metric.id, by_id_wanted, dialect=session.get_bind().dialect.name), *scope)
         ).all()
         by_id = {row[0]: _target(row) for row in rows}
@@ -216,8 +216,8 @@ def _resolve_metrics(
     if by_code_wanted:
         dialect = session.get_bind().dialect.name
         rows = session.exec(
-            select(*_TARGET_COLUMNS, Award.kind, Award.external_id)
-            .join(Award, Award.id == Metric.award_id)  # type: ignore[arg-type]
+            select(*_TARGET_COLUMNS, Award.kind, Award.external_id)  # type: ignore[call-overload]
+            .join(Award, Award.id == Metric.award_id)
             .where(
                 col(Award.kind).in_({kind for kind, _, _ in by_code_wanted}),
                 in_values(Award.external_id, {external_id for _, external_id, _ in by_code_wanted}, dialect=dialect),
@@ -274,7 +274,7 @@ def _locked_through(session: Session, award_ids: set[int]) -> dict[int | None, d
     rows = session.exec(
         select(PeriodLock.award_id, func.max(PeriodLock.locked_through))
         .where(or_(col(PeriodLock.award_id).in_(award_ids), col(PeriodLock.award_id).is_(None)))
-        .group_by(PeriodLock.award_id)
+        .group_by(PeriodLock.award_id)  # type: ignore[arg-type]
     ).all()
     return {award_id: through for award_id, through in rows}
 

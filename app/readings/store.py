@@ -67,7 +67,7 @@ def store_for(session: Session) -> Store:
 def _archive_previous_values(session: Session, reading_ids: list[int]) -> None:
     """Copies the current values of these readings into their revision history (before they change)."""
     table = Reading.__table__  # type: ignore[attr-defined]
-    current = select(
+    current = select(  # type: ignore[call-overload]
         table.c.id,
         table.c.revision,
         table.c.value,
@@ -93,7 +93,7 @@ class SqliteStore:
         wanted = {c.key for c in candidates}
         dialect = self.session.get_bind().dialect.name
         rows = self.session.exec(
-            select(Reading.id, Reading.metric_id, Reading.period_start, Reading.value, Reading.revision)
+            select(Reading.id, Reading.metric_id, Reading.period_start, Reading.value, Reading.revision)  # type: ignore[call-overload]
             .where(
                 in_values(Reading.metric_id, {metric_id for metric_id, _ in wanted}, dialect=dialect),
                 in_values(Reading.period_start, {start for _, start in wanted}, dialect=dialect),
@@ -103,7 +103,7 @@ class SqliteStore:
         ).all()
         for reading_id, metric_id, period_start, value, revision in rows:
             if (metric_id, period_start) in wanted:
-                found[(metric_id, period_start)] = (reading_id, value, revision)  # type: ignore[assignment]
+                found[(metric_id, period_start)] = (reading_id, value, revision)
         return found
 
     def insert_new(self, new: Sequence[Candidate], actor: str, now: datetime) -> list[Candidate]:
@@ -215,7 +215,7 @@ class PostgresStore:
         )
         self.session.execute(text("TRUNCATE reading_stage"))
         cursor = self.session.connection().connection.cursor()
-        with cursor.copy(f"COPY reading_stage ({self._COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY reading_stage ({self._COLUMNS}) FROM STDIN") as copy:
             for c in candidates:
                 copy.write_row(
                     (
@@ -276,7 +276,7 @@ class PostgresStore:
 
     def audit(self, entries: list[dict[str, Any]]) -> None:
         cursor = self.session.connection().connection.cursor()
-        with cursor.copy(f"COPY audit_log ({', '.join(_AUDIT_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY audit_log ({', '.join(_AUDIT_COLUMNS)}) FROM STDIN") as copy:
             for entry in entries:
                 copy.write_row([json.dumps(entry[c]) if c == "changes" else entry[c] for c in _AUDIT_COLUMNS])
 

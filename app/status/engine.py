@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from app.metrics.models import Direction, ToleranceMode
 from app.periods import Cadence, Period, label, periods_between
@@ -184,17 +185,27 @@ def band_status(definition: Definition, measure: Decimal) -> Performance:
 # --- evaluation ------------------------------------------------------------------------------------
 
 
-def evaluate(definition: Definition, readings: dict[Period, Decimal], as_of: date) -> Evaluation:
-    """Per-period results, then the metric's performance, freshness and forecast as of `as_of`."""
-    periods = _window(definition, readings, as_of)
+def evaluate(
+    definition: Definition, readings: dict[Period, Decimal], as_of: date, *, detail: bool = True
+) -> Evaluation:
+    """Per-period results, then the metric's performance, freshness and forecast as of `as_of`.
+
+    With `detail=False` (the sweep) only the latest reported period carries reasons; statuses are the same.
+    """
     results: list[PeriodResult] = []
     run = 0
-    for period in periods:
-        result = _evaluate_period(definition, period, readings.get(period), run)
-        if result.actual is not None:
+    latest_index, run_before_latest = -1, 0
+    for period in _window(definition, readings, as_of):
+        actual = readings.get(period)
+        result = _evaluate_period(definition, period, actual, run, with_reasons=detail)
+        if actual is not None:
+            latest_index, run_before_latest = len(results), run
             run = result.adverse_run
         results.append(result)
-    latest = next((r for r in reversed(results) if r.actual is not None), None)
+    latest = results[latest_index] if latest_index >= 0 else None
+    if latest is not None and not detail:
+        latest = _evaluate_period(definition, latest.period, latest.actual, run_before_latest, with_reasons=True)
+        results[latest_index] = latest
     performance = latest.status if latest else Performance.no_data
     freshness, freshness_reasons = _freshness(definition, results, as_of)
     forecast, forecast_reasons = _forecast(definition, results, as_of)
@@ -217,12 +228,20 @@ def _window(definition: Definition, readings: dict[Period, Decimal], as_of: date
     last = min(as_of, definition.term_end) if definition.term_end else as_of
     if last < first:
         return sorted(readings)
-    window = periods_between(first, last, definition.cadence, fiscal_start_month=definition.fiscal_start_month)
-    extra = [p for p in readings if p not in set(window)]  # readings outside the window still count
-    return sorted(set(window) | set(extra))
+    window = _periods(first, last, definition.cadence, definition.fiscal_start_month)
+    if all(period in window for period in readings):
+        return list(window)
+    return sorted(window.keys() | readings.keys())  # readings outside the window still count
 
 
-def _evaluate_period(definition: Definition, period: Period, actual: Decimal | None, run: int) -> PeriodResult:
+@lru_cache(maxsize=1024)  # many metrics share a term: compute its periods once
+def _periods(first: date, last: date, cadence: Cadence, fiscal_start_month: int) -> dict[Period, None]:
+    return dict.fromkeys(periods_between(first, last, cadence, fiscal_start_month=fiscal_start_month))
+
+
+def _evaluate_period(
+    definition: Definition, period: Period, actual: Decimal | None, run: int, *, with_reasons: bool = True
+) -> PeriodResult:
     name = label(period, definition.cadence, fiscal_start_month=definition.fiscal_start_month)
     expected = expected_at(definition, period)
     expected_range = (
@@ -238,17 +257,18 @@ def _evaluate_period(definition: Definition, period: Period, actual: Decimal | N
     status = band_status(definition, measure)
     run = run + 1 if status != Performance.on_track else 0
     reasons: list[Reason] = []
-    if status != Performance.on_track:
+    if status != Performance.on_track and with_reasons:
         reasons.append(_shortfall_reason(definition, name, actual, expected, measure, status, run))
     if status == Performance.at_risk and run >= definition.escalate_after_periods:
         status = Performance.off_track
-        reasons.append(
-            Reason(
-                "escalated_consecutive",
-                f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row "
-                f"(escalates after {definition.escalate_after_periods}).",
+        if with_reasons:
+            reasons.append(
+                Reason(
+                    "escalated_consecutive",
+                    f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row "
+                    f"(escalates after {definition.escalate_after_periods}).",
+                )
             )
-        )
     return PeriodResult(period, name, expected, expected_range, actual, measure, status, run, tuple(reasons))
 
 

@@ -49,7 +49,7 @@ def award_status(session: Session, award: Award) -> AwardStatusOut:
 def _counts_query(group: Any, *joins: Any, principal: Principal) -> Any:
     performance = col(MetricStatus.performance)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]
             group,
             func.count().filter(performance == Performance.on_track).label("on_track"),
             func.count().filter(performance == Performance.at_risk).label("at_risk"),
@@ -59,7 +59,7 @@ def _counts_query(group: Any, *joins: Any, principal: Principal) -> Any:
             func.sum(case((col(MetricStatus.projected_miss), 1), else_=0)).label("projected_miss"),
         )
         .select_from(MetricStatus)
-        .join(Award, Award.id == MetricStatus.award_id)  # type: ignore[arg-type]
+        .join(Award, Award.id == MetricStatus.award_id)
         .where(col(Award.status).in_([AwardStatus.active, AwardStatus.completed]))
     )
     for join in joins:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -111,13 +112,26 @@ def readings_by_metric(session: Session, metric_ids: Iterable[int]) -> dict[int,
     found: dict[int, dict[Period, Decimal]] = defaultdict(dict)
     if not ids:
         return found
-    rows = session.exec(
-        select(Reading.metric_id, Reading.period_start, Reading.period_end, Reading.value).where(
-            in_values(Reading.metric_id, ids, dialect=session.get_bind().dialect.name)
+    table = Reading.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    # The raw column skips the exact-decimal type's per-row processing (this reads millions of rows).
+    raw_value = literal_column("reading.value")  # type: ignore[var-annotated]
+    rows = (
+        session.connection()
+        .execute(
+            select(table.c.metric_id, table.c.period_start, table.c.period_end, raw_value).where(
+                in_values(table.c.metric_id, ids, dialect=dialect)
+            )
         )
-    ).all()
+        .all()
+    )
+    scale = dialect == "sqlite"  # stored there as an integer count of millionths
+    periods: dict[tuple[date, date], Period] = {}  # one Period object per distinct period, not per reading
     for metric_id, start, end, value in rows:
-        found[metric_id][Period(start, end)] = value
+        period = periods.get((start, end))
+        if period is None:
+            period = periods[(start, end)] = Period(start, end)
+        found[metric_id][period] = Decimal(value).scaleb(-6) if scale else value
     return found
 
 
@@ -140,20 +154,24 @@ def refresh(session: Session, metric_ids: Iterable[int], as_of: date | None = No
     ids = [s.metric_id for s in chosen]
     readings = readings_by_metric(session, ids)
     dialect = session.get_bind().dialect.name
+    stored = MetricStatus.__table__  # type: ignore[attr-defined]
     previous = {
         row.metric_id: row
-        for row in session.exec(select(MetricStatus).where(in_values(MetricStatus.metric_id, ids, dialect=dialect)))
+        for row in session.connection().execute(
+            select(stored).where(in_values(stored.c.metric_id, ids, dialect=dialect))
+        )
     }
     open_alerts = alerts.open_alerts_for(session, ids)
     status_rows: list[dict[str, Any]] = []
+    transitions: list[dict[str, Any]] = []
+    opened: list[Any] = []
     for subject in chosen:
-        evaluation = evaluate(subject.definition, readings.get(subject.metric_id, {}), as_of)
+        evaluation = evaluate(subject.definition, readings.get(subject.metric_id, {}), as_of, detail=False)
         summary.by_status[evaluation.performance.value] += 1
         old = previous.get(subject.metric_id)
-        transitions = _transitions(subject, old, evaluation, now)
-        summary.transitions += len(transitions)
-        session.add_all(transitions)
-        if old is None or transitions or _row_changed(old, evaluation):
+        changes = _transitions(subject, old, evaluation, now)
+        transitions += changes
+        if old is None or changes or _row_changed(old, evaluation):
             status_rows.append(_status_row(subject, evaluation, now))
         if subject.award_id is not None:
             alerts.reconcile(
@@ -165,7 +183,12 @@ def refresh(session: Session, metric_ids: Iterable[int], as_of: date | None = No
                 current=open_alerts.get(subject.metric_id, {}),
                 now=now,
                 summary=summary,
+                opened=opened,
             )
+    summary.transitions = len(transitions)
+    if transitions:
+        session.connection().execute(insert(StatusTransition.__table__), transitions)  # type: ignore[attr-defined]
+    alerts.record_opened(session, opened, now)
     _upsert_statuses(session, status_rows)
     return summary
 
@@ -187,7 +210,7 @@ def _status_row(subject: Subject, evaluation: Evaluation, now: datetime) -> dict
     }
 
 
-def _row_changed(old: MetricStatus, evaluation: Evaluation) -> bool:
+def _row_changed(old: Any, evaluation: Evaluation) -> bool:
     latest = evaluation.latest
     return (
         old.as_of != evaluation.as_of
@@ -197,13 +220,12 @@ def _row_changed(old: MetricStatus, evaluation: Evaluation) -> bool:
     )
 
 
-def _transitions(
-    subject: Subject, old: MetricStatus | None, evaluation: Evaluation, now: datetime
-) -> list[StatusTransition]:
+def _transitions(subject: Subject, old: Any, evaluation: Evaluation, now: datetime) -> list[dict[str, Any]]:
+    """What changed since the stored status (`old` is its row, or None the first time)."""
     first_reason = evaluation.reasons[0].message if evaluation.reasons else ""
     changes: Sequence[tuple[str, str | None, str]] = (
-        ("performance", old.performance.value if old else None, evaluation.performance.value),
-        ("freshness", old.freshness.value if old else None, evaluation.freshness.value),
+        ("performance", old.performance if old else None, evaluation.performance.value),
+        ("freshness", old.freshness if old else None, evaluation.freshness.value),
         (
             "forecast",
             ("projected_miss" if old.projected_miss else "on_course") if old else None,
@@ -211,15 +233,15 @@ def _transitions(
         ),
     )
     return [
-        StatusTransition(
-            metric_id=subject.metric_id,
-            award_id=subject.award_id,
-            dimension=dimension,
-            from_status=before,
-            to_status=after,
-            reason=_reason_for(dimension, evaluation) or first_reason,
-            occurred_at=now,
-        )
+        {
+            "metric_id": subject.metric_id,
+            "award_id": subject.award_id,
+            "dimension": dimension,
+            "from_status": before,
+            "to_status": after,
+            "reason": _reason_for(dimension, evaluation) or first_reason,
+            "occurred_at": now,
+        }
         for dimension, before, after in changes
         if before != after
     ]
