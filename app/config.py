@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # Worker processes a large sweep may use (the evaluation is CPU-bound).
     sweep_processes: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=1, le=64)
 
+    # Largest accepted request body (a 10,000-reading batch is about 2 MB of JSON).
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    cors_origins: list[str] = Field(default_factory=list, description="Browser origins allowed to call the API")
+
     demo: bool = False
     docs_enabled: bool = True
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 from sqlmodel import Session
@@ -19,6 +20,7 @@ from app.config import Environment, get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.goals.router import router as goals_router
+from app.kit.limits import BodyLimitMiddleware
 from app.kit.problems import install_problem_handlers
 from app.kit.request_context import RequestIdMiddleware
 from app.meetings.router import router as meetings_router
@@ -71,6 +73,15 @@ def create_app() -> FastAPI:
         openapi_url="/openapi.json" if docs or settings.env != Environment.production else None,
     )
     install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"],
+        )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)

@@ -111,7 +111,7 @@ def summary_of(metric_id: int, code: str, name: str, unit: str, evaluation: Eval
         freshness=evaluation.freshness,
         projected_miss=evaluation.projected_miss,
         latest_period=latest.label if latest else None,
-        latest_value=latest.actual if latest else None,
+        latest_value=tidy(latest.actual) if latest else None,
         expected_value=tidy(latest.expected) if latest else None,
         reasons=[ReasonOut(code=r.code, message=r.message) for r in evaluation.reasons],
     )
@@ -136,7 +136,7 @@ def detail_of(summary: MetricStatusSummary, evaluation: Evaluation) -> MetricSta
                 end=p.period.end,
                 expected=tidy(p.expected),
                 expected_range=p.expected_range,
-                actual=p.actual,
+                actual=tidy(p.actual),
                 shortfall=tidy(p.shortfall),
                 status=p.status,
                 adverse_run=p.adverse_run,
