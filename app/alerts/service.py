@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import SEVERITY_RANK, Alert, AlertEvent, AlertKind, AlertStatus, Severity
 from app.alerts.rules import desired_alerts, recovery_note
@@ -17,6 +17,7 @@ from app.auth.principal import Principal
 from app.awards.models import Award
 from app.db import utcnow
 from app.kit.crud import check_if_match
+from app.kit.pagination import paginate
 from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.kit.sql import in_values
 from app.status.engine import Evaluation
@@ -267,10 +268,5 @@ def search(session: Session, *, principal: Principal, filters: Any) -> tuple[lis
         statement = statement.where(Alert.assignee_id == assignee)
     if filters.opened_since:
         statement = statement.where(col(Alert.opened_at) >= filters.opened_since)
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(
-        statement.order_by(col(Alert.severity_rank).desc(), col(Alert.opened_at).asc(), col(Alert.id).asc())
-        .offset(filters.offset)
-        .limit(filters.limit)
-    ).all()
-    return list(rows), total
+    order = (col(Alert.severity_rank).desc(), col(Alert.opened_at).asc(), col(Alert.id).asc())
+    return paginate(session, statement, *order, limit=filters.limit, offset=filters.offset)

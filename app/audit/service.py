@@ -8,10 +8,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
 from app.auth.principal import Principal
+from app.kit.pagination import paginate
 from app.kit.request_context import request_id_var
 
 
@@ -84,8 +85,6 @@ def search(
         query = query.where(col(AuditEntry.occurred_at) >= since)
     if until:
         query = query.where(col(AuditEntry.occurred_at) < until)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(AuditEntry.occurred_at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit)
-    ).all()
-    return list(rows), total
+    return paginate(
+        session, query, col(AuditEntry.occurred_at).desc(), col(AuditEntry.id).desc(), limit=limit, offset=offset
+    )

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from app.auth import service, tokens
 from app.auth.dependencies import SessionDep, SettingsDep, can
@@ -22,7 +22,7 @@ from app.auth.models import (
 from app.auth.principal import PrincipalKind
 from app.auth.roles import Action, Role
 from app.kit.crud import etag
-from app.kit.pagination import ListQuery, Page
+from app.kit.pagination import ListQuery, Page, paginate
 from app.kit.problems import InvalidInput, NotFound, Problem
 from app.kit.routes import ERRORS, WRITE_ERRORS, IfMatch, RecordId
 
@@ -116,8 +116,7 @@ def list_users(
         statement = statement.where(User.role == query.role)
     if query.is_active is not None:
         statement = statement.where(User.is_active == query.is_active)
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    users = session.exec(statement.order_by(col(User.id)).offset(query.offset).limit(query.limit)).all()
+    users, total = paginate(session, statement, col(User.id), limit=query.limit, offset=query.offset)
     return {
         "items": [_user_public(session, u) for u in users],
         "total": total,
@@ -182,10 +181,9 @@ def list_service_accounts(
     _: can("service_accounts", Action.read),
     query: Annotated[ListQuery, Query()],  # type: ignore[valid-type]
 ) -> Any:
-    total = session.exec(select(func.count()).select_from(ServiceAccount)).one()
-    rows = session.exec(
-        select(ServiceAccount).order_by(col(ServiceAccount.id)).offset(query.offset).limit(query.limit)
-    ).all()
+    rows, total = paginate(
+        session, select(ServiceAccount), col(ServiceAccount.id), limit=query.limit, offset=query.offset
+    )
     return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.db import utcnow
-from app.kit.pagination import ListQuery
+from app.kit.pagination import ListQuery, paginate
 from app.kit.problems import (
     Conflict,
     FieldError,
@@ -60,11 +60,7 @@ def list_records(
         statement = statement.where(
             or_(*(func.lower(getattr(model, column)).like(pattern, escape="\\") for column in resource.search_columns))
         )
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(
-        statement.order_by(*_ordering(resource, query.sort)).offset(query.offset).limit(query.limit)
-    ).all()
-    return list(rows), total
+    return paginate(session, statement, *_ordering(resource, query.sort), limit=query.limit, offset=query.offset)
 
 
 def _escape_like(text: str) -> str:

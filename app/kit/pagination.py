@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Select, func
+from sqlmodel import Session, select
 
 MAX_PAGE_SIZE = 200
 MAX_OFFSET = 1_000_000
@@ -32,3 +34,12 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="Number of matching records across all pages")
     limit: int
     offset: int
+
+
+def paginate(
+    session: Session, statement: Select[Any], *order_by: Any, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of `statement` in the given order, and how many rows match in all."""
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.order_by(*order_by).offset(offset).limit(limit)).all()  # type: ignore[call-overload]
+    return list(rows), int(total)

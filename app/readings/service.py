@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth.principal import Principal
@@ -12,6 +12,7 @@ from app.awards.models import Award
 from app.awards.service import award_scope
 from app.db import utcnow
 from app.kit import crud
+from app.kit.pagination import paginate
 from app.kit.problems import InvalidInput, NotFound
 from app.metrics.models import Metric
 from app.metrics.service import metric_resource, metric_scope
@@ -43,10 +44,8 @@ def list_readings(
 ) -> tuple[list[Reading], int]:
     crud.get_record(session, metric_resource(), principal=principal, record_id=metric_id)  # 404 outside scope
     statement = select(Reading).where(Reading.metric_id == metric_id)
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     order = col(Reading.period_start).desc() if descending else col(Reading.period_start).asc()
-    rows = session.exec(statement.order_by(order).offset(offset).limit(limit)).all()
-    return list(rows), total
+    return paginate(session, statement, order, limit=limit, offset=offset)
 
 
 def verify(session: Session, *, principal: Principal, reading: Reading, if_match: str | None) -> Reading:
@@ -112,9 +111,7 @@ def list_locks(session: Session, *, principal: Principal, limit: int, offset: in
                 select(Award.id).where(col(Award.department_id).in_(principal.department_ids))
             )
         )
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(col(PeriodLock.id)).offset(offset).limit(limit)).all()
-    return list(rows), total
+    return paginate(session, statement, col(PeriodLock.id), limit=limit, offset=offset)
 
 
 def delete_lock(session: Session, *, principal: Principal, lock_id: int) -> None:
