@@ -4,13 +4,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.alerts import service
 from app.alerts.models import AlertKind, AlertStatus, Severity
 from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
 from app.kit import crud
+from app.kit.fields import Instant
 from app.kit.pagination import ListQuery, Page
 from app.kit.routes import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 
@@ -63,7 +64,7 @@ class AlertQuery(ListQuery):
     assignee: Literal["me"] | Annotated[str, Field(pattern=r"^[1-9][0-9]{0,9}$")] | None = Field(
         default=None, description="`me` or a user id"
     )
-    opened_since: AwareDatetime | None = None
+    opened_since: Instant | None = None
 
 
 class NoteBody(BaseModel):

@@ -1,12 +1,13 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from app.audit import service
 from app.audit.models import AuditEntryPublic
 from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
+from app.kit.fields import Instant
 from app.kit.pagination import ListQuery, Page
 from app.kit.routes import ERRORS
 
@@ -17,8 +18,8 @@ class AuditQuery(ListQuery):
     entity: str | None = Field(default=None, max_length=60, description="e.g. contract, metric, user")
     entity_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     actor: str | None = Field(default=None, max_length=200, description="e.g. user:12, service_account:3")
-    since: AwareDatetime | None = Field(default=None, description="Entries at or after this instant")
-    until: AwareDatetime | None = Field(default=None, description="Entries before this instant")
+    since: Instant | None = Field(default=None, description="Entries at or after this instant")
+    until: Instant | None = Field(default=None, description="Entries before this instant")
 
 
 @router.get(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 MAX_INT_ID = 2_147_483_647
 
@@ -28,3 +28,13 @@ MoneyAmount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2, al
 # Metric values: up to 12 integer digits and 6 decimals, exactly.
 MetricValue = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False)]
 Percent = Annotated[Decimal, Field(ge=0, le=1000, max_digits=9, decimal_places=4, allow_inf_nan=False)]
+
+
+def _not_a_number(value: Any) -> Any:
+    # pydantic would read "0.5" as seconds since 1970; an instant must be written as a date-time.
+    if isinstance(value, int | float) or (isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit()):
+        raise ValueError("give an ISO 8601 date-time with a time zone, e.g. 2026-10-01T00:00:00Z")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_not_a_number)]

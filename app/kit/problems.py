@@ -7,12 +7,14 @@ branch on `type` rather than on English text. Validation problems list the faili
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://results-tracker.org/problems/"
@@ -95,6 +97,21 @@ class TooManyRequests(AppError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
 
 
+class UnsupportedMediaType(AppError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+# SQLSTATEs of a statement stopped for taking too long: statement_timeout (query_canceled), lock_timeout.
+_TIMEOUT_SQLSTATES = frozenset({"57014", "55P03"})
+
+
+def is_database_timeout(error: OperationalError) -> bool:
+    """The database gave up on a statement (PostgreSQL's statement or lock timeout, SQLite's busy timeout)."""
+    if getattr(error.orig, "sqlstate", None) in _TIMEOUT_SQLSTATES:
+        return True
+    return "database is locked" in str(error.orig)
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -136,6 +153,27 @@ _HTTP_SLUGS = {
 }
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the published API document lists for this path."""
+    for pattern, methods in _path_methods(app):
+        if pattern.fullmatch(path):
+            return methods
+    return []
+
+
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
+    cached: list[tuple[re.Pattern[str], list[str]]] | None = getattr(app.state, "path_methods", None)
+    if cached is None:
+        cached = []
+        for template, operations in app.openapi()["paths"].items():
+            methods = sorted(m.upper() for m in operations)
+            if "GET" in methods:
+                methods.append("HEAD")
+            cached.append((re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))), methods))
+        app.state.path_methods = cached
+    return cached
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -166,6 +204,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else None
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path supports, not just those of the first matching route
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
         return problem_response(
             exc.status_code,
             slug,
@@ -173,6 +214,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=detail,
             instance=request.url.path,
             headers=exc.headers,  # type: ignore[arg-type]
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> JSONResponse:
+        if not is_database_timeout(exc):
+            return await _unexpected(request, exc)
+        log.warning("database timeout on %s %s", request.method, request.url.path)
+        return problem_response(
+            503,
+            "database-timeout",
+            "The database took too long",
+            detail="The request was stopped because a database statement ran too long; nothing was saved. Retry later.",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)
