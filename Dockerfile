@@ -5,6 +5,8 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     RDC_ENV=production RDC_DATABASE_URL=sqlite:////data/results_tracker.db
+# The workers add up their Prometheus counters here, so /metrics covers all of them (emptied by `rdc serve`).
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/rdc-metrics
 
 WORKDIR /srv
 COPY pyproject.toml README.md alembic.ini ./

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -32,6 +34,14 @@ def serve(
     """Apply migrations, optionally seed the demo city, then serve the API with uvicorn."""
     import uvicorn
 
+    from app.ops.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)  # JSON lines, the server's own included
+    if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from app.ops.metrics import reset_multiprocess_dir
+
+        reset_multiprocess_dir(multiprocess_dir)  # the workers add up their metrics there
     migrate()
     if demo or get_settings().demo:
         seed_demo()
@@ -42,7 +52,9 @@ def serve(
         workers=None if reload else workers,
         reload=reload,
         proxy_headers=True,
-        log_level="info",
+        log_level=settings.log_level.lower(),
+        log_config=None,  # keep the logging set up above
+        access_log=False,  # the application writes its own access lines (route template, request id)
     )
 
 
@@ -136,6 +148,30 @@ def sweep() -> None:
         f"{dict(summary.by_status)}; {summary.transitions} transitions; alerts opened {summary.alerts_opened}, "
         f"changed {summary.alerts_changed}, resolved {summary.alerts_resolved}"
     )
+
+
+@cli.command("export-ocds")
+def export_ocds(
+    output: Annotated[Path, typer.Option(help="File to write the OCDS release package to")],
+    uri: Annotated[str | None, typer.Option(help="Where the package will be published (default: file URI)")] = None,
+) -> None:
+    """Write the OCDS 1.1 release package (with the Metrics extension) of every contracting process."""
+    from app.auth.principal import SYSTEM
+    from app.db import get_engine
+    from app.ocds.package import iter_package, use_snapshot
+
+    target = output.resolve()
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with Session(get_engine()) as session, partial.open("w", encoding="utf-8") as file:
+            use_snapshot(session)
+            for piece in iter_package(session, principal=SYSTEM, settings=get_settings(), uri=uri or target.as_uri()):
+                file.write(piece)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)  # readers never see a half-written package
+    typer.echo(f"wrote {target}")
 
 
 @cli.command()

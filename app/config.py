@@ -60,8 +60,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     cors_origins: list[str] = Field(default_factory=list, description="Browser origins allowed to call the API")
 
+    # Logs: one JSON object per line on standard error (`text` for people reading a terminal).
+    log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")
+    log_format: str = Field(default="json", pattern=r"^(json|text)$")
+
     demo: bool = False
     docs_enabled: bool = True
+
+    # OCDS export: the publisher's ocid prefix (registered with the Open Contracting Partnership) and name.
+    ocds_prefix: str = Field(default="ocds-xxxxxx", min_length=1, max_length=60, pattern=r"^[A-Za-z0-9-]+$")
+    ocds_publisher_name: str = Field(default="Results Tracker", min_length=1, max_length=200)
 
     @field_validator("database_url")
     @classmethod

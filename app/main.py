@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
-from sqlalchemy import text
 from sqlmodel import Session
 
 from app.alerts.router import router as alerts_router
@@ -20,16 +19,22 @@ from app.config import Environment, get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.goals.router import router as goals_router
+from app.kit.input_guards import TextInputMiddleware, reject_unknown_query_parameters
 from app.kit.limits import BodyLimitMiddleware
 from app.kit.problems import install_problem_handlers
 from app.kit.request_context import RequestIdMiddleware
 from app.meetings.router import router as meetings_router
 from app.metrics.router import router as metrics_router
+from app.ocds.router import router as ocds_router
+from app.ops.logs import configure_logging
+from app.ops.middleware import ObservabilityMiddleware
+from app.ops.router import router as operations_router
 from app.priorities.router import router as priorities_router
 from app.procurements.router import router as procurements_router
 from app.readings.router import router as readings_router
 from app.status.router import router as status_router
 from app.status.sweep import start_background_sweep, stop_background_sweep
+from app.transparency.router import router as transparency_router
 from app.vendors.router import router as vendors_router
 
 API_PREFIX = "/api/v1"
@@ -61,6 +66,7 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     docs = settings.docs_enabled
     app = FastAPI(
         title="Results Tracker",
@@ -78,13 +84,22 @@ def create_app() -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
-            expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed", "Cache-Control", "Retry-After"],
         )
+    app.add_middleware(TextInputMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ObservabilityMiddleware)  # inside the request id, outside the body limit
     app.add_middleware(RequestIdMiddleware)
 
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (
         auth_router,
         departments_router,
@@ -99,19 +114,12 @@ def create_app() -> FastAPI:
         alerts_router,
         meetings_router,
         audit_router,
+        ocds_router,
     ):
         api.include_router(router)
     app.include_router(api)
-
-    @app.get("/healthz", tags=["operations"], summary="The process is alive", name="healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["operations"], summary="The database answers", name="readyz")
-    def readyz() -> dict[str, str]:
-        with get_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ready"}
+    app.include_router(transparency_router)
+    app.include_router(operations_router)
 
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic.config import Config
@@ -35,8 +36,13 @@ def downgrade(database_url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
+@lru_cache
+def _heads() -> frozenset[str]:
+    # The migration scripts do not change while the process runs; reading them once keeps /readyz cheap.
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def is_at_head(engine: Engine) -> bool:
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == heads
+    return current == _heads()

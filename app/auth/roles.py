@@ -65,6 +65,7 @@ MATRIX: dict[str, dict[Action, Rule]] = {
     "users": {Action.read: Rule(ADMINS), Action.write: Rule(ADMINS)},
     "service_accounts": {Action.read: Rule(ADMINS), Action.write: Rule(ADMINS)},
     "audit": {Action.read: Rule(ADMINS)},
+    "export": {Action.read: Rule(STAFF)},
 }
 
 

@@ -1,4 +1,5 @@
-"""Request body size limit (413 problem+json) and security headers, as plain ASGI middleware."""
+"""Request size limits (413 for a body, 431 for a header, problem+json) and security headers, as plain ASGI
+middleware."""
 
 from __future__ import annotations
 
@@ -16,20 +17,40 @@ SECURITY_HEADERS = [
 ]
 
 
+def security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """The security headers for a response; residents' data under /public/ may be embedded by other sites."""
+    if path.startswith("/public/"):
+        return [h for h in SECURITY_HEADERS if h[0] != b"cross-origin-resource-policy"] + [
+            (b"cross-origin-resource-policy", b"cross-origin")
+        ]
+    return SECURITY_HEADERS
+
+
 class _TooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
-    """Refuses bodies over `max_bytes`: by Content-Length up front, or while a chunked body streams in."""
+# No header the API reads needs more (a bearer token from an identity provider is a few KB at most).
+MAX_HEADER_BYTES = 8 * 1024
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+class BodyLimitMiddleware:
+    """Refuses bodies over `max_bytes`: by Content-Length up front, or while a chunked body streams in;
+    and any single header value over `max_header_bytes` (431)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        oversized = next((name for name, value in scope["headers"] if len(value) > self.max_header_bytes), None)
+        if oversized is not None:
+            detail = f"the {oversized.decode('latin-1')} header is longer than {self.max_header_bytes} bytes"
+            await _refuse(scope, send, 431, "header-too-large", "Request header too large", detail)
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
@@ -58,7 +79,7 @@ class BodyLimitMiddleware:
                 return
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"].extend(SECURITY_HEADERS)
+                message["headers"].extend(security_headers(scope.get("path", "")))
             await send(message)
 
         try:
@@ -68,15 +89,20 @@ class BodyLimitMiddleware:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": PROBLEM_BASE + "payload-too-large",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"request bodies are limited to {self.max_bytes} bytes",
-                "instance": scope.get("path", ""),
-            }
-        ).encode()
-        headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 413, "headers": headers + SECURITY_HEADERS})
-        await send({"type": "http.response.body", "body": body})
+        detail = f"request bodies are limited to {self.max_bytes} bytes"
+        await _refuse(scope, send, 413, "payload-too-large", "Request body too large", detail)
+
+
+async def _refuse(scope: Scope, send: Send, status: int, slug: str, title: str, detail: str) -> None:
+    body = json.dumps(
+        {
+            "type": PROBLEM_BASE + slug,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope.get("path", ""),
+        }
+    ).encode()
+    headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+    await send({"type": "http.response.body", "body": body})

@@ -24,6 +24,8 @@ COLUMNS = (
     "reason",
 )
 MAX_CSV_BYTES = 8 * 1024 * 1024
+# What spreadsheets and ERPs send a CSV file as.
+MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
 
 
 def parse(payload: bytes) -> list[BatchItem | InvalidItem]:

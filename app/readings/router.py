@@ -14,9 +14,10 @@ from app.auth.roles import Action
 from app.config import Settings
 from app.kit import crud, idempotency
 from app.kit.pagination import MAX_PAGE_SIZE, Page
-from app.kit.problems import PROBLEM_MEDIA_TYPE, InvalidInput
+from app.kit.problems import PROBLEM_MEDIA_TYPE, InvalidInput, Problem, UnsupportedMediaType
 from app.kit.routes import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 from app.metrics.service import metric_resource
+from app.ops.metrics import count_ingested
 from app.readings import csv_import, service
 from app.readings.ingest import ingest
 from app.readings.models import Outcome
@@ -103,18 +104,18 @@ def _run_batch(
 
     if dry_run:  # nothing is written, so there is nothing to make idempotent
         return _respond(*handler(), False)
-    response = _respond(
-        *idempotency.run_once(
-            session,
-            subject=principal.subject,
-            key=key,
-            request_fingerprint=request_fingerprint,
-            handler=handler,
-            instance=instance,
-        )
+    status_code, result, replayed = idempotency.run_once(
+        session,
+        subject=principal.subject,
+        key=key,
+        request_fingerprint=request_fingerprint,
+        handler=handler,
+        instance=instance,
     )
+    if status_code == 200 and not replayed:
+        count_ingested(result["summary"])
     _refresh_later(background, session, touched)
-    return response
+    return _respond(status_code, result, replayed)
 
 
 @router.post(
@@ -154,7 +155,7 @@ def post_batch(
     "/readings/import",
     response_model=BatchResult,
     summary="Import readings from a CSV file (same columns as the batch); dry_run shows what would happen",
-    responses=INGEST_ERRORS,
+    responses=INGEST_ERRORS | {415: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}},
     name="import_readings_csv",
     openapi_extra={
         "requestBody": {
@@ -173,6 +174,9 @@ async def import_csv(
     dry_run: DryRunQuery = False,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in csv_import.MEDIA_TYPES:
+        raise UnsupportedMediaType(f"send the file as text/csv, not {media_type or 'without a Content-Type'}")
     payload = await request.body()
     items = csv_import.parse(payload)
     fingerprint = idempotency.fingerprint(request.url.path, mode.value, payload.hex())
@@ -233,18 +237,18 @@ def post_reading(
 
     fingerprint = idempotency.fingerprint(request.url.path, body.model_dump_json())
     crud.get_record(session, _metrics, principal=principal, record_id=id)  # 404 outside the caller's scope
-    response = _respond(
-        *idempotency.run_once(
-            session,
-            subject=principal.subject,
-            key=idempotency_key,
-            request_fingerprint=fingerprint,
-            handler=handler,
-            instance=request.url.path,
-        )
+    status_code, result, replayed = idempotency.run_once(
+        session,
+        subject=principal.subject,
+        key=idempotency_key,
+        request_fingerprint=fingerprint,
+        handler=handler,
+        instance=request.url.path,
     )
+    if status_code < 300 and not replayed:
+        count_ingested({result["outcome"]: 1})
     _refresh_later(background, session, touched)
-    return response
+    return _respond(status_code, result, replayed)
 
 
 @router.get(

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.awards.models import Award, AwardStatus
 from app.db import make_engine
 from app.metrics.models import Metric
+from app.ops.metrics import SWEEP_DURATION
 from app.status.service import RefreshSummary, refresh
 
 log = logging.getLogger("app.sweep")
@@ -53,6 +54,7 @@ def sweep(engine: Engine, as_of: date | None = None, *, processes: int = 1) -> R
 
     Large portfolios are split across `processes` worker processes (the evaluation is CPU-bound Python).
     """
+    started = time.perf_counter()
     with engine.connect() as lock:
         is_postgres = lock.dialect.name == "postgresql"
         if is_postgres and not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _SWEEP_LOCK}).scalar():
@@ -71,8 +73,12 @@ def sweep(engine: Engine, as_of: date | None = None, *, processes: int = 1) -> R
                 ]
             workers = min(processes, len(metric_ids) // PARALLEL_THRESHOLD)
             if workers <= 1:
-                return refresh_metrics(engine, metric_ids, as_of)
-            return _in_parallel(str(engine.url.render_as_string(hide_password=False)), metric_ids, as_of, workers)
+                summary = refresh_metrics(engine, metric_ids, as_of)
+            else:
+                url = str(engine.url.render_as_string(hide_password=False))
+                summary = _in_parallel(url, metric_ids, as_of, workers)
+            SWEEP_DURATION.observe(time.perf_counter() - started)
+            return summary
         finally:
             if is_postgres:
                 lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SWEEP_LOCK})

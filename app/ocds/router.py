@@ -1,0 +1,88 @@
+"""`/export`: the OCDS release package and the readings CSV, streamed (both bounded in memory).
+
+No `from __future__ import annotations`: FastAPI reads the endpoint annotations at definition time.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from app.auth.dependencies import SettingsDep, can
+from app.auth.principal import Principal
+from app.auth.roles import Action
+from app.config import Settings
+from app.db import get_engine
+from app.ocds import readings_csv
+from app.ocds.package import iter_package, use_snapshot
+
+router = APIRouter(prefix="/export", tags=["export"])
+
+# Declared by content (not `model`), or FastAPI would list the problem under the success media type too.
+_PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _PROBLEM | {"description": "Not signed in"},
+    403: _PROBLEM | {"description": "The role may not export"},
+}
+
+
+class OCDSResponse(StreamingResponse):
+    media_type = "application/json"
+
+
+class CSVResponse(StreamingResponse):
+    media_type = "text/csv"
+
+
+def _package(principal: Principal, settings: Settings, uri: str) -> Iterator[str]:
+    # A session of its own: the stream outlives the request's dependencies.
+    with Session(get_engine(), expire_on_commit=False) as session:
+        use_snapshot(session)
+        yield from iter_package(session, principal=principal, settings=settings, uri=uri)
+
+
+def _readings(principal: Principal) -> Iterator[str]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield from readings_csv.iter_csv(session, principal=principal)
+
+
+@router.get(
+    "/ocds",
+    response_class=OCDSResponse,
+    summary="OCDS 1.1 release package with the Metrics extension: one release per contracting process",
+    responses=ERRORS
+    | {
+        200: {
+            "description": "An OCDS 1.1 release package (https://standard.open-contracting.org/1.1/en/schema/)",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+    name="export_ocds",
+)
+def export_ocds(request: Request, settings: SettingsDep, principal: can("export", Action.read)) -> OCDSResponse:  # type: ignore[valid-type]
+    return OCDSResponse(
+        _package(principal, settings, str(request.url)),
+        headers={"Content-Disposition": 'attachment; filename="ocds-release-package.json"'},
+    )
+
+
+@router.get(
+    "/readings.csv",
+    response_class=CSVResponse,
+    summary="Every reading with its expected value and status, as CSV (by metric, then period)",
+    responses=ERRORS
+    | {
+        200: {
+            "description": "CSV with a header row: " + ", ".join(readings_csv.COLUMNS),
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+    name="export_readings_csv",
+)
+def export_readings(principal: can("export", Action.read)) -> CSVResponse:  # type: ignore[valid-type]
+    return CSVResponse(
+        _readings(principal),
+        headers={"Content-Disposition": 'attachment; filename="readings.csv"'},
+    )

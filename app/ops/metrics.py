@@ -1,0 +1,155 @@
+"""Prometheus metrics, served at `/metrics`.
+
+Every label has a small, fixed set of values: HTTP method (unknown methods count as `other`), route
+*template* (`/api/v1/contracts/{id}`, never the raw path; `unmatched` for paths no route matches), status
+code, reading outcome, alert kind and severity. No ids, no users, no raw paths.
+
+Several processes: each uvicorn worker keeps its own counters, so without further set-up a scrape shows
+the worker that answered it. Set `PROMETHEUS_MULTIPROC_DIR` to an empty directory shared by the workers
+(emptied before each start) and every worker writes its counters and histograms there; a scrape then
+adds them up (prometheus_client's multiprocess mode). Open alerts are read from the database at scrape
+time, so they are right either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import Scope
+
+from app.alerts.models import Alert, AlertKind, AlertStatus, Severity
+from app.kit.route_cache import RouteCache
+from app.readings.models import Outcome
+
+log = logging.getLogger("app.metrics")
+
+UNMATCHED = "unmatched"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+HTTP_REQUESTS = Counter(
+    "rdc_http_requests",
+    "HTTP requests answered, by method, route template and status code",
+    ["method", "route", "status"],
+)
+HTTP_DURATION = Histogram(
+    "rdc_http_request_duration_seconds",
+    "Time from receiving a request to the end of its response, by method and route template",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+READINGS_INGESTED = Counter(
+    "rdc_readings_ingested",
+    "Readings in committed posts (single, batch, CSV import), by outcome",
+    ["outcome"],
+)
+SWEEP_DURATION = Histogram(
+    "rdc_sweep_duration_seconds",
+    "Duration of a sweep that re-evaluated every metric of active contracts and grants",
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800),
+)
+for _outcome in Outcome:
+    READINGS_INGESTED.labels(_outcome.value)  # present (at 0) before the first reading
+
+
+def method_label(method: str) -> str:
+    return method if method in _METHODS else "other"
+
+
+def route_label(scope: Scope) -> str:
+    """The template of the route that handled the request (with the routers' prefixes), never the raw path."""
+    route = scope.get("route")
+    if route is None:
+        return UNMATCHED
+    return _templates.get(route, lambda: _template(scope.get("router"), route))
+
+
+def _template(router: Any, route: Any) -> str:
+    # A route knows its path relative to the router it was declared on; the application's router rebuilds
+    # the full path from the route's (unique) name, with each parameter left as `{name}`.
+    name = getattr(route, "name", None)
+    params = getattr(route, "param_convertors", None) or {}
+    if name and router is not None:
+        try:
+            return str(router.url_path_for(name, **{param: f"{{{param}}}" for param in params}))
+        except Exception:
+            pass
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) and path else UNMATCHED
+
+
+_templates: RouteCache[str] = RouteCache()
+
+
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    method = method_label(method)
+    HTTP_REQUESTS.labels(method, route, str(status)).inc()
+    HTTP_DURATION.labels(method, route).observe(seconds)
+
+
+def count_ingested(summary: Mapping[str, Any]) -> None:
+    """Counts the outcomes of a committed post: {"created": 3, "unchanged": 1, ...}."""
+    for outcome in Outcome:
+        count = int(summary.get(outcome.value) or 0)
+        if count:
+            READINGS_INGESTED.labels(outcome.value).inc(count)
+
+
+class OpenAlertsCollector:
+    """`rdc_open_alerts{kind, severity}`: unresolved alerts, counted by the database at scrape time."""
+
+    def collect(self) -> Iterator[Metric]:
+        from app.db import get_engine
+
+        statement = (
+            select(Alert.kind, Alert.severity, func.count())  # type: ignore[call-overload]
+            .where(Alert.status != AlertStatus.resolved)
+            .group_by(Alert.kind, Alert.severity)
+        )
+        try:
+            with get_engine().connect() as connection:
+                rows = connection.execute(statement).all()
+        except SQLAlchemyError as error:  # the rest of the scrape still works while the database is away
+            log.warning("open alerts not counted: %s", type(error).__name__)
+            return
+        counts = {(AlertKind(kind), Severity(severity)): int(n) for kind, severity, n in rows}
+        family = GaugeMetricFamily(
+            "rdc_open_alerts",
+            "Unresolved alerts (open or acknowledged), by kind and severity",
+            labels=["kind", "severity"],
+        )
+        for kind in AlertKind:
+            for severity in Severity:
+                family.add_metric([kind.value, severity.value], counts.get((kind, severity), 0))
+        yield family
+
+
+_open_alerts = OpenAlertsCollector()
+
+
+def render() -> tuple[bytes, str]:
+    """The scrape: this process's metrics (or every worker's, in multiprocess mode) and the open alerts."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+    else:
+        registry.register(REGISTRY)
+    registry.register(_open_alerts)
+    return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def reset_multiprocess_dir(path: str) -> None:
+    """Empties prometheus_client's multiprocess directory before the workers start (an earlier run's files
+    would otherwise be added to this run's counts)."""
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
