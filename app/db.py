@@ -34,7 +34,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; attach a time zone")
-        value = value.astimezone(UTC)
+        if value.tzinfo is not UTC:  # most values are already UTC: skip the conversion (hot in batch writes)
+            value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

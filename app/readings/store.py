@@ -92,7 +92,7 @@ class SqliteStore:
         found: dict[Key, tuple[int, Decimal, int]] = {}
         wanted = {c.key for c in candidates}
         dialect = self.session.get_bind().dialect.name
-        rows = self.session.exec(
+        rows = self.session.connection().execute(
             select(Reading.id, Reading.metric_id, Reading.period_start, Reading.value, Reading.revision)  # type: ignore[call-overload]
             .where(
                 in_values(Reading.metric_id, {metric_id for metric_id, _ in wanted}, dialect=dialect),
