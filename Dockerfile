@@ -16,5 +16,5 @@ RUN pip install . && useradd --system --uid 10001 rdc && mkdir -p /data && chown
 
 USER rdc
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')"
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 CMD ["rdc", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

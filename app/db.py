@@ -95,7 +95,10 @@ def Money() -> ExactDecimal:
 def make_engine(url: str, *, statement_timeout_seconds: float = 30.0) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=_json_dumps
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=_json_dumps,
+            hide_parameters=True,  # errors in logs must not carry the values (tokens, notes, personal data)
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -105,7 +108,8 @@ def make_engine(url: str, *, statement_timeout_seconds: float = 30.0) -> Engine:
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
-        connect_args={"options": f"-c statement_timeout={timeout_ms} -c timezone=UTC"},
+        connect_args={"options": f"-c statement_timeout={timeout_ms} -c timezone=UTC", "connect_timeout": 10},
+        hide_parameters=True,
         json_serializer=_json_dumps,
     )
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.auth.models import User
 from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardUpdate
@@ -30,6 +30,17 @@ def _check_procurement_department(session: Session, award: Award) -> None:
             f"not {award.department_id}",
             "department_mismatch",
         )
+
+
+def _refresh_statuses(session: Session, award: Award) -> None:
+    """A new term or status changes which periods count: re-evaluate the award's metrics now."""
+    from app.metrics.models import Metric
+    from app.status.service import refresh
+
+    metric_ids = [i for i in session.exec(select(Metric.id).where(Metric.award_id == award.id)).all() if i]
+    if metric_ids:
+        refresh(session, metric_ids)
+        session.commit()
 
 
 def award_resource(kind: AwardKind) -> Resource:
@@ -67,4 +78,5 @@ def award_resource(kind: AwardKind) -> Resource:
         dependents=(Dependent(Goal, "award_id", "goals"),),
         scope=award_scope,
         check=_check_procurement_department,
+        after_change=_refresh_statuses,
     )

@@ -121,6 +121,8 @@ def create_record(
     )
     session.commit()
     session.refresh(record)
+    if resource.after_change:
+        resource.after_change(session, record)
     return record
 
 
@@ -135,7 +137,9 @@ def update_record(
 ) -> Any:
     record = get_record(session, resource, principal=principal, record_id=record_id)
     expected_version = check_if_match(record, if_match, required=True)
-    changes = patch.model_dump(exclude_unset=True)
+    requested = patch.model_dump(exclude_unset=True)
+    # Only real changes count: re-sending current values neither bumps the version nor writes an audit entry.
+    changes = {name: value for name, value in requested.items() if getattr(record, name, None) != value}
     merged = {name: getattr(record, name) for name in resource.create_schema.model_fields} | changes
     try:
         whole = resource.create_schema.model_validate(merged)
@@ -177,6 +181,8 @@ def update_record(
         )
         session.commit()
         session.refresh(record)
+        if resource.after_change:
+            resource.after_change(session, record)
     return record
 
 

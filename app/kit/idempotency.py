@@ -3,8 +3,8 @@
 - A replay of a completed request gets the stored response (and `Idempotent-Replayed: true`).
 - The same key with a different payload is a 422.
 - The same key while the first request is still running is a 409. On PostgreSQL the running request
-  holds an advisory lock, so a key whose request died (process killed) is taken over at once; on SQLite
-  an in-flight key is considered abandoned after `ABANDONED_AFTER`.
+  holds an advisory lock (taken before it claims the key), so a key whose request died (process killed)
+  is taken over at once; on SQLite an in-flight key is considered abandoned after `ABANDONED_AFTER`.
 
 The completed response is stored in the same transaction as the request's own writes: either both land
 or neither does.
@@ -62,8 +62,12 @@ def _lock_id(subject: str, key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{subject}\x00{key}".encode()).digest()[:8], "big", signed=True)
 
 
-def _claim(subject: str, key: str, print_: str) -> Replay | None:
-    """Registers the key as in flight (own short transaction), or explains why not."""
+def _claim(subject: str, key: str, print_: str, *, lock_held: bool) -> Replay | None:
+    """Registers the key as in flight (own short transaction), or explains why not.
+
+    `lock_held`: the caller holds the key's advisory lock (PostgreSQL), so an unfinished record for the key
+    can only belong to a request that died.
+    """
     with Session(get_engine()) as claim:
         dialect = claim.get_bind().dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(IdempotencyRecord)
@@ -86,21 +90,11 @@ def _claim(subject: str, key: str, print_: str) -> Replay | None:
             )
         if record.completed:
             return Replay(record.status_code or 200, json.loads(record.response_body or "null"))
-        if not _abandoned(claim, record):
+        if not (lock_held or utcnow() - record.created_at > ABANDONED_AFTER):
             raise Conflict("a request with this Idempotency-Key is still being processed; retry later")
         claim.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == record.id).values(created_at=utcnow()))  # type: ignore[arg-type]
         claim.commit()
         return None
-
-
-def _abandoned(session: Session, record: IdempotencyRecord) -> bool:
-    if session.get_bind().dialect.name == "postgresql":
-        lock = _lock_id(record.subject, record.key)
-        free = bool(session.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": lock}).scalar())
-        if free:
-            session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock})
-        return free
-    return utcnow() - record.created_at > ABANDONED_AFTER
 
 
 def run_once(
@@ -121,12 +115,24 @@ def run_once(
         status_code, body = handler()
         session.commit()
         return status_code, body, False
-    replay = _claim(subject, key, request_fingerprint)
-    if replay is not None:
-        return replay.status_code, replay.body, True
+    lock_held = False
     if session.get_bind().dialect.name == "postgresql":
-        # Held until this transaction ends: proves to duplicates that this request is alive.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id(subject, key)})
+        # Taken before the key is claimed and held until this request's transaction ends, so a duplicate
+        # either finds the lock taken (409: still in flight) or the record finished (replay), never a gap.
+        lock_held = bool(
+            session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _lock_id(subject, key)}).scalar()
+        )
+        if not lock_held:
+            session.rollback()
+            raise Conflict("a request with this Idempotency-Key is still being processed; retry later")
+    try:
+        replay = _claim(subject, key, request_fingerprint, lock_held=lock_held)
+    except AppError:
+        session.rollback()  # releases the lock
+        raise
+    if replay is not None:
+        session.rollback()
+        return replay.status_code, replay.body, True
     try:
         status_code, body = handler()
     except AppError as error:

@@ -51,5 +51,7 @@ class Resource:
     scope: DepartmentScope | None = None  # None: visible to every department
     # Domain rules that need the database, run on the merged record before it is written.
     check: Callable[[Session, Any], None] | None = None
+    # Runs after a create or update has committed, e.g. to re-evaluate statuses that depend on the record.
+    after_change: Callable[[Session, Any], None] | None = None
     # Query parameters that are not plain column equality, e.g. `overdue=true`.
     custom_filters: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement
+from sqlmodel import Session
 
 from app.goals.service import owned_by_departments
 from app.kit.resource import Resource
@@ -9,6 +10,15 @@ from app.metrics.models import Metric, MetricCreate, MetricPublic, MetricQuery, 
 
 def metric_scope(departments: frozenset[int]) -> ColumnElement[bool]:
     return owned_by_departments(Metric.award_id, Metric.procurement_id, departments)  # type: ignore[arg-type]
+
+
+def _refresh_status(session: Session, metric: Metric) -> None:
+    """A changed target, tolerance or cadence changes the metric's status now, not at the next sweep."""
+    from app.status.service import refresh
+
+    if metric.id is not None and metric.award_id is not None:
+        refresh(session, [metric.id])
+        session.commit()
 
 
 def metric_resource() -> Resource:
@@ -24,4 +34,5 @@ def metric_resource() -> Resource:
         search_columns=("name", "code"),
         unique=(("award_id", "code"), ("procurement_id", "code")),
         scope=metric_scope,
+        after_change=_refresh_status,
     )

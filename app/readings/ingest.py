@@ -206,25 +206,35 @@ def _resolve_metrics(
     by_id_wanted = {item.metric_id for item in items.values() if item.metric_id is not None}
     by_id: dict[int, MetricTarget] = {}
     if by_id_wanted:
-        rows = session.connection().execute(
-            select(*_TARGET_COLUMNS)  # type: ignore[call-overload]
-            .outerjoin(Award, Award.id == Metric.award_id)
-            .where(in_values(Metric.id, by_id_wanted, dialect=session.get_bind().dialect.name), *scope)
-        ).all()
+        rows = (
+            session.connection()
+            .execute(
+                select(*_TARGET_COLUMNS)  # type: ignore[call-overload]
+                .outerjoin(Award, Award.id == Metric.award_id)
+                .where(in_values(Metric.id, by_id_wanted, dialect=session.get_bind().dialect.name), *scope)
+            )
+            .all()
+        )
         by_id = {row[0]: _target(row) for row in rows}
     by_code_wanted = {key for item in items.values() if (key := _external_key(item)) is not None}
     by_code: dict[tuple[AwardKind, str, str], MetricTarget] = {}
     if by_code_wanted:
         dialect = session.get_bind().dialect.name
-        rows = session.connection().execute(
-            select(*_TARGET_COLUMNS, Award.kind, Award.external_id)  # type: ignore[call-overload]
-            .join(Award, Award.id == Metric.award_id)
-            .where(
-                col(Award.kind).in_({kind for kind, _, _ in by_code_wanted}),
-                in_values(Award.external_id, {external_id for _, external_id, _ in by_code_wanted}, dialect=dialect),
-                *scope,
+        rows = (
+            session.connection()
+            .execute(
+                select(*_TARGET_COLUMNS, Award.kind, Award.external_id)  # type: ignore[call-overload]
+                .join(Award, Award.id == Metric.award_id)
+                .where(
+                    col(Award.kind).in_({kind for kind, _, _ in by_code_wanted}),
+                    in_values(
+                        Award.external_id, {external_id for _, external_id, _ in by_code_wanted}, dialect=dialect
+                    ),
+                    *scope,
+                )
             )
-        ).all()
+            .all()
+        )
         for row in rows:
             key = (AwardKind(row[8]), row[9], row[1])
             if key in by_code_wanted:

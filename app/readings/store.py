@@ -92,15 +92,19 @@ class SqliteStore:
         found: dict[Key, tuple[int, Decimal, int]] = {}
         wanted = {c.key for c in candidates}
         dialect = self.session.get_bind().dialect.name
-        rows = self.session.connection().execute(
-            select(Reading.id, Reading.metric_id, Reading.period_start, Reading.value, Reading.revision)  # type: ignore[call-overload]
-            .where(
-                in_values(Reading.metric_id, {metric_id for metric_id, _ in wanted}, dialect=dialect),
-                in_values(Reading.period_start, {start for _, start in wanted}, dialect=dialect),
+        rows = (
+            self.session.connection()
+            .execute(
+                select(Reading.id, Reading.metric_id, Reading.period_start, Reading.value, Reading.revision)  # type: ignore[call-overload]
+                .where(
+                    in_values(Reading.metric_id, {metric_id for metric_id, _ in wanted}, dialect=dialect),
+                    in_values(Reading.period_start, {start for _, start in wanted}, dialect=dialect),
+                )
+                .order_by(col(Reading.metric_id), col(Reading.period_start))  # one lock order for every request
+                .with_for_update()
             )
-            .order_by(col(Reading.metric_id), col(Reading.period_start))  # one lock order for every request
-            .with_for_update()
-        ).all()
+            .all()
+        )
         for reading_id, metric_id, period_start, value, revision in rows:
             if (metric_id, period_start) in wanted:
                 found[(metric_id, period_start)] = (reading_id, value, revision)

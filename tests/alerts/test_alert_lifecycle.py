@@ -112,11 +112,11 @@ def test_severity_is_raised_in_place_and_the_manager_works_the_alert(
     metric = streetlights["metric"]
     months = _closed_months(2)
     _post(manager, metric, {months[0]: "80", months[1]: "74"})  # 7.5 % short: at risk
-    [alert] = _alerts(manager)
+    [alert] = _alerts(manager, metric_id=metric, kind="performance")
     assert alert["severity"] == "medium"
 
     _post(manager, metric, {months[1]: "60"})  # now 25 % short: off track, same alert raised
-    [raised] = _alerts(manager)
+    [raised] = _alerts(manager, metric_id=metric, kind="performance")
     assert raised["id"] == alert["id"] and raised["severity"] == "high"
 
     acknowledged = manager.post(f"/api/v1/alerts/{alert['id']}/acknowledge", json={"note": "Meeting booked"})
@@ -160,9 +160,9 @@ def test_alerts_of_another_department_are_invisible(
 ) -> None:
     months = _closed_months(1)
     _post(manager, streetlights["metric"], {months[0]: "50"})
-    [alert] = _alerts(manager)
+    [alert] = _alerts(manager, metric_id=streetlights["metric"], kind="performance")
     outsider = make_actor(Role.contract_manager, (city.human_services,))
-    assert _alerts(outsider) == []
+    assert _alerts(outsider, metric_id=streetlights["metric"]) == []
     assert_problem(outsider.get(f"/api/v1/alerts/{alert['id']}"), 404)
     assert_problem(outsider.post(f"/api/v1/alerts/{alert['id']}/acknowledge"), 404)
     assert manager.get(f"/api/v1/alerts/{alert['id']}").json()["status"] == "open"
@@ -173,7 +173,7 @@ def test_a_meeting_agenda_lists_open_alerts_and_overdue_action_items(
 ) -> None:
     contract = streetlights["contract"]
     _post(manager, streetlights["metric"], {_closed_months(1)[0]: "50"})
-    [alert] = _alerts(manager)
+    [alert] = _alerts(manager, metric_id=streetlights["metric"], kind="performance")
     item = manager.post(
         f"/api/v1/contracts/{contract}/action-items",
         json={

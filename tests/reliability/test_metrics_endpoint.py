@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
+from sqlalchemy import delete
 from sqlmodel import Session
 
-from app.alerts.models import Alert, AlertKind, AlertStatus, Severity
+from app.alerts.models import Alert, AlertEvent, AlertKind, AlertStatus, Severity
 from app.db import get_engine
 from app.status.sweep import sweep
 from tests.support import Actor, City
@@ -93,6 +94,9 @@ def test_open_alerts_are_counted_by_kind_and_severity_at_scrape_time(
             summary="test",
         )
 
+    # Start from no alerts (creating the city's metrics already flagged their missing data).
+    session.execute(delete(AlertEvent))
+    session.execute(delete(Alert))
     session.add(alert(AlertKind.performance, Severity.high, AlertStatus.open))
     session.add(alert(AlertKind.projected_miss, Severity.medium, AlertStatus.acknowledged))
     session.add(alert(AlertKind.overdue, Severity.low, AlertStatus.resolved))
