@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.audit.models import AuditEntry
 from app.auth.principal import Principal
@@ -38,6 +38,24 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
         for key in keys
         if before.get(key) != after.get(key)
     }
+
+
+BOOKKEEPING = frozenset({"created_at", "updated_at", "version"})
+
+
+def snapshot(record: SQLModel) -> dict[str, Any]:
+    """A record's values as the audit log shows them (without bookkeeping columns)."""
+    return record.model_dump(exclude=set(BOOKKEEPING))
+
+
+def record_creation(
+    session: Session, *, actor: Principal, entity: str, created: SQLModel, fields: set[str] | None = None
+) -> None:
+    """Audits a newly flushed record: every value (or only `fields`, e.g. never a secret's hash) as added."""
+    values = created.model_dump(include=fields) if fields else snapshot(created)
+    entity_id = created.id  # type: ignore[attr-defined]
+    assert entity_id is not None, "flush the record before auditing it"
+    record(session, actor=actor, entity=entity, entity_id=entity_id, action="create", changes=diff({}, values))
 
 
 def record(

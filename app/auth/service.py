@@ -263,14 +263,12 @@ def create_service_account(
     )
     session.add(account)
     session.flush()
-    assert account.id is not None
-    audit.record(
+    audit.record_creation(
         session,
         actor=actor,
         entity="service_account",
-        entity_id=account.id,
-        action="create",
-        changes=audit.diff({}, account.model_dump(include={"name", "client_id", "scopes", "expires_at"})),
+        created=account,
+        fields={"name", "client_id", "scopes", "expires_at"},
     )
     session.commit()
     session.refresh(account)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth.principal import Principal
@@ -83,7 +83,7 @@ def carry_over_goals(session: Session, *, principal: Principal, award: Award) ->
         )
         session.add(goal)
         session.flush()
-        _audit_create(session, principal, "goal", goal)
+        audit.record_creation(session, actor=principal, entity="goal", created=goal)
         for source_metric in session.exec(select(Metric).where(Metric.goal_id == source.id)).all():
             if source_metric.code in taken_codes:
                 session.rollback()
@@ -92,13 +92,13 @@ def carry_over_goals(session: Session, *, principal: Principal, award: Award) ->
                     "rename one of them first"
                 )
             metric = Metric.model_validate(
-                source_metric.model_dump(exclude={"id", "created_at", "updated_at", "version"}),
+                source_metric.model_dump(exclude={"id", *audit.BOOKKEEPING}),
                 update={"goal_id": goal.id, "award_id": award.id, "procurement_id": None},
             )
             session.add(metric)
             session.flush()
             taken_codes.add(metric.code)
-            _audit_create(session, principal, "metric", metric)
+            audit.record_creation(session, actor=principal, entity="metric", created=metric)
         created.append(goal)
     try:
         session.commit()
@@ -108,15 +108,3 @@ def carry_over_goals(session: Session, *, principal: Principal, award: Award) ->
     for goal in created:
         session.refresh(goal)
     return created, sorted(i for i in carried if i is not None)
-
-
-def _audit_create(session: Session, principal: Principal, entity: str, record: SQLModel) -> None:
-    assert record.id is not None  # type: ignore[attr-defined]
-    audit.record(
-        session,
-        actor=principal,
-        entity=entity,
-        entity_id=record.id,  # type: ignore[attr-defined]
-        action="create",
-        changes=audit.diff({}, record.model_dump(exclude={"created_at", "updated_at", "version"})),
-    )

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit
 from app.auth.principal import Principal
@@ -111,14 +111,7 @@ def create_record(
     session.add(record)
     _flush(session, resource)
     _ensure_in_scope(session, resource, principal, record.id)  # type: ignore[attr-defined]
-    audit.record(
-        session,
-        actor=principal,
-        entity=resource.name,
-        entity_id=record.id,  # type: ignore[attr-defined]
-        action="create",
-        changes=audit.diff({}, _snapshot(record)),
-    )
+    audit.record_creation(session, actor=principal, entity=resource.name, created=record)
     session.commit()
     session.refresh(record)
     if resource.after_change:
@@ -153,7 +146,7 @@ def update_record(
         ) from None
     check_field_rules(whole)  # whole-record rules, e.g. start before end
     _check_references(session, resource, principal, changes)
-    before = _snapshot(record)
+    before = audit.snapshot(record)
     _check_unique(session, resource, before | changes, record_id=record_id)
     if resource.check:
         candidate = resource.model.model_validate({**before, **changes})
@@ -177,7 +170,7 @@ def update_record(
             entity=resource.name,
             entity_id=record_id,
             action="update",
-            changes=audit.diff(before, _snapshot(record)),
+            changes=audit.diff(before, audit.snapshot(record)),
         )
         session.commit()
         session.refresh(record)
@@ -197,7 +190,7 @@ def delete_record(
             raise Conflict(
                 f"{resource.name} {record_id} still has {count} {dependent.label}; delete or reassign them first"
             )
-    before = _snapshot(record)
+    before = audit.snapshot(record)
     session.delete(record)
     _flush(session, resource)
     audit.record(
@@ -239,10 +232,6 @@ def check_if_match(record: Any, if_match: str | None, *, required: bool) -> int:
             f"If-Match {if_match!r} does not match the current version {etag(record)}; reload and retry"
         )
     return int(record.version)
-
-
-def _snapshot(record: SQLModel) -> dict[str, Any]:
-    return record.model_dump(exclude={"created_at", "updated_at", "version"})
 
 
 def _check_references(session: Session, resource: Resource, principal: Principal, values: dict[str, Any]) -> None:

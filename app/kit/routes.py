@@ -14,12 +14,12 @@ from app.auth.dependencies import Authorize, SessionDep
 from app.auth.principal import Principal
 from app.auth.roles import Action
 from app.kit import crud
+from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import Page
 from app.kit.problems import Problem
 from app.kit.resource import Resource
 
-MAX_ID = 2_147_483_647
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT_ID, description="Record id")]
 IfMatch = Annotated[
     str | None,
     Header(max_length=200, description="ETag of the version being changed (from GET); required"),

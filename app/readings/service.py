@@ -80,15 +80,7 @@ def create_lock(session: Session, *, principal: Principal, data: PeriodLockCreat
     )
     session.add(lock)
     session.flush()
-    assert lock.id is not None
-    audit.record(
-        session,
-        actor=principal,
-        entity="period_lock",
-        entity_id=lock.id,
-        action="create",
-        changes=audit.diff({}, lock.model_dump(exclude={"created_at", "updated_at", "version"})),
-    )
+    audit.record_creation(session, actor=principal, entity="period_lock", created=lock)
     session.commit()
     session.refresh(lock)
     return lock
@@ -118,7 +110,7 @@ def delete_lock(session: Session, *, principal: Principal, lock_id: int) -> None
     lock = session.get(PeriodLock, lock_id)
     if lock is None:
         raise NotFound(f"period lock {lock_id} not found")
-    before = lock.model_dump(exclude={"created_at", "updated_at", "version"})
+    before = audit.snapshot(lock)
     session.delete(lock)
     audit.record(
         session,

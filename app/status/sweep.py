@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.awards.models import Award, AwardStatus
 from app.db import make_engine
+from app.kit.idempotency import purge_expired
 from app.metrics.models import Metric
 from app.ops.metrics import SWEEP_DURATION
 from app.status.service import RefreshSummary, refresh
@@ -77,6 +78,8 @@ def sweep(engine: Engine, as_of: date | None = None, *, processes: int = 1) -> R
             else:
                 url = str(engine.url.render_as_string(hide_password=False))
                 summary = _in_parallel(url, metric_ids, as_of, workers)
+            with Session(engine) as session:
+                purge_expired(session)  # Idempotency-Key records are kept 24 hours (README)
             SWEEP_DURATION.observe(time.perf_counter() - started)
             return summary
         finally:
