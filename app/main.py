@@ -19,6 +19,7 @@ from app.config import Environment, get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.goals.router import router as goals_router
+from app.kit.contract import install_contract
 from app.kit.input_guards import TextInputMiddleware, reject_unknown_query_parameters
 from app.kit.limits import BodyLimitMiddleware
 from app.kit.problems import install_problem_handlers
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
         openapi_url="/openapi.json" if docs or settings.env != Environment.production else None,
     )
     install_problem_handlers(app)
+    install_contract(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -299,7 +299,7 @@ def live_server(configured: str) -> Iterator[str]:
     import time
 
     port = _free_port()
-    env = os.environ | {"RDC_DATABASE_URL": configured}
+    env = {"RDC_LOG_LEVEL": "warning"} | os.environ | {"RDC_DATABASE_URL": configured}
     process = subprocess.Popen(
         [
             sys.executable,

@@ -12,7 +12,7 @@ from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
 from app.kit import crud
 from app.kit.fields import Instant
-from app.kit.pagination import ListQuery, Page
+from app.kit.pagination import Page, PageQuery
 from app.kit.routes import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 
 router = APIRouter(tags=["alerts"])
@@ -51,7 +51,7 @@ class AlertDetail(AlertPublic):
     history: list[AlertEventPublic]
 
 
-class AlertQuery(ListQuery):
+class AlertQuery(PageQuery):
     status: list[AlertStatus] | None = Field(default=None, description="Default: open and acknowledged")
     kind: AlertKind | None = None
     severity: Severity | None = None
@@ -68,19 +68,19 @@ class AlertQuery(ListQuery):
 
 
 class NoteBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     note: str = Field(min_length=1, max_length=2000)
 
 
 class OptionalNoteBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     note: str | None = Field(default=None, max_length=2000)
 
 
 class AssignBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     assignee_id: int | None = Field(ge=1, le=2_147_483_647)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from app.alerts.models import SEVERITY_RANK, Alert, AlertEvent, AlertKind, AlertStatus, Severity
@@ -17,6 +18,7 @@ from app.auth.principal import Principal
 from app.awards.models import Award
 from app.db import utcnow
 from app.kit.crud import check_if_match
+from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import paginate
 from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.kit.sql import in_values
@@ -265,7 +267,9 @@ def search(session: Session, *, principal: Principal, filters: Any) -> tuple[lis
         statement = statement.where(Alert.award_id == award_id)
     if filters.assignee is not None:
         assignee = principal.id if filters.assignee == "me" else int(filters.assignee)
-        statement = statement.where(Alert.assignee_id == assignee)
+        # No user has an id past the 32-bit range; comparing with one would overflow the database type.
+        in_range = assignee is None or assignee <= MAX_INT_ID
+        statement = statement.where(Alert.assignee_id == assignee if in_range else false())
     if filters.opened_since:
         statement = statement.where(col(Alert.opened_at) >= filters.opened_since)
     order = (col(Alert.severity_rank).desc(), col(Alert.opened_at).asc(), col(Alert.id).asc())

@@ -8,13 +8,13 @@ from app.audit.models import AuditEntryPublic
 from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
 from app.kit.fields import Instant
-from app.kit.pagination import ListQuery, Page
+from app.kit.pagination import Page, PageQuery
 from app.kit.routes import ERRORS
 
 router = APIRouter(tags=["audit"])
 
 
-class AuditQuery(ListQuery):
+class AuditQuery(PageQuery):
     entity: str | None = Field(default=None, max_length=60, description="e.g. contract, metric, user")
     entity_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     actor: str | None = Field(default=None, max_length=200, description="e.g. user:12, service_account:3")

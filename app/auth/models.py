@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, field_validator
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema, field_validator
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from app.auth.roles import Role, Scope
 from app.db import UTCDateTime, choice
+from app.kit.fields import NOT_BLANK, Email, Flag, RecordRef
 from app.kit.models import STRICT, RecordPublic, TableBase
 
 Id = int
@@ -32,14 +34,29 @@ class User(TableBase, table=True):
     is_active: bool = True
 
 
+# Integration is the role of service accounts; the published schema lists the roles a person may hold.
+PERSON_ROLES = [role.value for role in Role if role != Role.integration]
+
+
+def _person_role(role: Role) -> Role:
+    if role == Role.integration:
+        raise ValueError("integration is the role of service accounts, not users")
+    return role
+
+
+PersonRole = Annotated[Role, AfterValidator(_person_role), WithJsonSchema({"type": "string", "enum": PERSON_ROLES})]
+# A password is taken exactly as typed: spaces count, but it may not be all spaces.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, pattern=NOT_BLANK)]
+
+
 class UserCreate(SQLModel):
     model_config = STRICT
 
-    email: EmailStr = Field(max_length=254)
+    email: Email = Field(max_length=254)
     full_name: str = Field(min_length=1, max_length=200)
-    role: Role
-    password: str = Field(min_length=12, max_length=256, description="At least 12 characters; stored hashed")
-    department_ids: list[int] = Field(
+    role: PersonRole
+    password: Password = Field(min_length=12, max_length=256, description="At least 12 characters; stored hashed")
+    department_ids: list[RecordRef] = Field(
         default_factory=list, max_length=100, description="Departments this user is limited to; empty = all"
     )
 
@@ -48,29 +65,17 @@ class UserCreate(SQLModel):
     def _lower(cls, email: str) -> str:
         return email.lower()
 
-    @field_validator("role")
-    @classmethod
-    def _people_only(cls, role: Role) -> Role:
-        if role == Role.integration:
-            raise ValueError("integration is the role of service accounts, not users")
-        return role
-
 
 class UserUpdate(SQLModel):
+    """Fields left out are unchanged; none of them may be set to null."""
+
     model_config = STRICT
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    role: Role | None = None
-    password: str | None = Field(default=None, min_length=12, max_length=256)
-    is_active: bool | None = None
-    department_ids: list[int] | None = Field(default=None, max_length=100)
-
-    @field_validator("role")
-    @classmethod
-    def _people_only(cls, role: Role | None) -> Role | None:
-        if role == Role.integration:
-            raise ValueError("integration is the role of service accounts, not users")
-        return role
+    full_name: str = Field(default=None, min_length=1, max_length=200)
+    role: PersonRole = Field(default=None)
+    password: Password = Field(default=None, min_length=12, max_length=256)
+    is_active: Flag = Field(default=None)
+    department_ids: list[RecordRef] = Field(default=None, max_length=100)
 
 
 class UserPublic(RecordPublic):

@@ -22,7 +22,7 @@ from app.auth.models import (
 from app.auth.principal import PrincipalKind
 from app.auth.roles import Action, Role
 from app.kit.crud import etag
-from app.kit.pagination import ListQuery, Page, paginate
+from app.kit.pagination import Page, PageQuery, paginate
 from app.kit.problems import InvalidInput, NotFound, Problem
 from app.kit.routes import ERRORS, WRITE_ERRORS, IfMatch, RecordId
 
@@ -100,7 +100,7 @@ def _get_user(session: SessionDep, user_id: int) -> User:
     return user
 
 
-class UserQuery(ListQuery):
+class UserQuery(PageQuery):
     role: Role | None = None
     is_active: bool | None = None
 
@@ -159,7 +159,7 @@ def update_user(
     id: RecordId,
     body: UserUpdate,  # type: ignore[valid-type]
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Any:
     user = service.update_user(session, actor=actor, user=_get_user(session, id), data=body, if_match=if_match)
     response.headers["ETag"] = etag(user)
@@ -179,7 +179,7 @@ def update_user(
 def list_service_accounts(
     session: SessionDep,
     _: can("service_accounts", Action.read),
-    query: Annotated[ListQuery, Query()],  # type: ignore[valid-type]
+    query: Annotated[PageQuery, Query()],  # type: ignore[valid-type]
 ) -> Any:
     rows, total = paginate(
         session, select(ServiceAccount), col(ServiceAccount.id), limit=query.limit, offset=query.offset

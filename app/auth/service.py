@@ -174,12 +174,9 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
     check_if_match(user, if_match, required=True)
     assert user.id is not None
     changes = data.model_dump(exclude_unset=True)
-    for field in ("full_name", "role", "is_active"):
-        if changes.get(field) is None and field in changes:
-            raise InvalidInput.on(f"body.{field}", "may not be null", "null")
     _keep_an_admin(session, user, changes)
     before = _user_snapshot(user, department_ids_of(session, user.id))
-    if "department_ids" in changes and changes["department_ids"] is not None:
+    if "department_ids" in changes:
         _check_departments(session, changes["department_ids"])
         _set_departments(session, user.id, changes["department_ids"])
     if changes.get("password"):

@@ -5,14 +5,13 @@ For a grant, `vendor_id` is the grantee.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import Money, choice
+from app.kit.fields import Day, MoneyAmount
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -47,10 +46,10 @@ class AwardFields(SQLModel):
     )
     department_id: int = Field(ge=1, le=2_147_483_647, foreign_key="department.id", index=True)
     procurement_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="procurement.id", index=True)
-    value: Decimal = Field(ge=0, max_digits=18, decimal_places=2, sa_type=Money())
+    value: MoneyAmount = Field(ge=0, max_digits=18, decimal_places=2, sa_type=Money())
     currency: str = Field(default="USD", schema_extra={"pattern": r"^[A-Z]{3}$"}, max_length=3)
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     status: AwardStatus = Field(default=AwardStatus.draft, sa_type=choice(AwardStatus))
     contract_manager_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="app_user.id", index=True)
     external_id: str | None = Field(

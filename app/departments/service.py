@@ -43,4 +43,5 @@ def department_resource() -> Resource:
         unique=(("code",),),
         dependents=_dependents(),
         scope=department_scope,
+        scoped_callers_create=False,
     )

@@ -17,8 +17,10 @@ from app.auth.principal import Principal
 from app.db import utcnow
 from app.kit.pagination import ListQuery, paginate
 from app.kit.problems import (
+    IF_MATCH_MISSING,
     Conflict,
     FieldError,
+    Forbidden,
     InvalidInput,
     NotFound,
     PreconditionFailed,
@@ -101,6 +103,8 @@ def create_record(
     data: BaseModel,
     extra: dict[str, Any] | None = None,
 ) -> Any:
+    if not resource.scoped_callers_create and principal.department_ids is not None:
+        raise Forbidden(f"you are limited to some departments; only a citywide user can create a {resource.name}")
     check_field_rules(data)
     values = {**data.model_dump(), **resource.fixed, **(extra or {})}
     _check_references(session, resource, principal, values)
@@ -220,11 +224,9 @@ def etag(record: Any) -> str:
 
 def check_if_match(record: Any, if_match: str | None, *, required: bool) -> int:
     """The record's version, after checking the client's If-Match against it (RFC 9110 13.1.1)."""
-    if if_match is None:
+    if not if_match:  # absent, or sent empty
         if required:
-            raise PreconditionRequired(
-                "send the ETag of the version you are changing in If-Match (GET the record to read it)"
-            )
+            raise PreconditionRequired(IF_MATCH_MISSING)
         return int(record.version)
     candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if "*" not in candidates and etag(record) not in candidates:

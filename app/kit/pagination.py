@@ -14,13 +14,18 @@ MAX_OFFSET = 1_000_000
 T = TypeVar("T")
 
 
-class ListQuery(BaseModel):
-    """Query parameters every list accepts; resources extend it with their own filters."""
+class PageQuery(BaseModel):
+    """Query parameters every list accepts; lists extend it with their own filters."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE, description=f"Page size, at most {MAX_PAGE_SIZE}")
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
+
+
+class ListQuery(PageQuery):
+    """A page of a list the client may sort; see `kit.routes.sortable_query` for the published field list."""
+
     sort: str | None = Field(
         default=None,
         max_length=200,

@@ -74,6 +74,14 @@ class InvalidInput(AppError):
         return cls(message, errors=[FieldError(field=field, message=message, code=code)])
 
 
+IF_MATCH_MISSING = "send the ETag of the version you are changing in If-Match (GET the record to read it)"
+
+
+def _is_missing_if_match(error: Any) -> bool:
+    location = tuple(str(part).lower() for part in error.get("loc", ()))
+    return error.get("type") == "missing" and location == ("header", "if-match")
+
+
 class PreconditionRequired(AppError):
     status, slug, title = 428, "precondition-required", "If-Match header required"
 
@@ -189,7 +197,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = validation_errors(list(exc.errors()))
+        raw = list(exc.errors())
+        if raw and all(_is_missing_if_match(error) for error in raw):
+            return await _app_error(request, PreconditionRequired(IF_MATCH_MISSING))
+        errors = validation_errors(raw)
         fields = ", ".join(error.field for error in errors[:5])
         return problem_response(
             422,
@@ -213,7 +224,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             title,
             detail=detail,
             instance=request.url.path,
-            headers=exc.headers,  # type: ignore[arg-type]
+            headers=headers,
         )
 
     @app.exception_handler(OperationalError)

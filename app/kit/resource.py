@@ -49,6 +49,9 @@ class Resource:
     dependents: tuple[Dependent, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
     scope: DepartmentScope | None = None  # None: visible to every department
+    # False where a new record can never lie in a caller's departments (a department itself): only citywide
+    # callers may create one.
+    scoped_callers_create: bool = True
     # Domain rules that need the database, run on the merged record before it is written.
     check: Callable[[Session, Any], None] | None = None
     # Runs after a create or update has committed, e.g. to re-evaluate statuses that depend on the record.

@@ -20,11 +20,22 @@ from app.kit.problems import Problem
 from app.kit.resource import Resource
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT_ID, description="Record id")]
+_ENTITY_TAG = r'(W/)?"[\x21\x23-\x7e]*"'
+IF_MATCH_PATTERN = rf"^(\*|{_ENTITY_TAG}(\s*,\s*{_ENTITY_TAG})*)$"
+OPTIONAL_IF_MATCH_PATTERN = IF_MATCH_PATTERN.replace("^(", "^(|", 1)  # sent empty counts as absent
+# Required: a missing If-Match is answered 428 (RFC 6585), see `kit.problems`.
 IfMatch = Annotated[
-    str | None,
-    Header(max_length=200, description="ETag of the version being changed (from GET); required"),
+    str,
+    Header(
+        alias="If-Match",
+        pattern=IF_MATCH_PATTERN,
+        description='ETag of the version being changed, from the last GET, e.g. "v3"',
+    ),
 ]
-OptionalIfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200, description="Optional ETag guard")]
+OptionalIfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", pattern=OPTIONAL_IF_MATCH_PATTERN, description="Optional ETag guard"),
+]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (400, 401, 403, 404, 422)
@@ -34,35 +45,37 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
 }
 
 
-_QUERY_MODELS: dict[tuple[str, str], type[BaseModel]] = {}
+_QUERY_MODELS: dict[tuple[str, tuple[str, ...]], type[BaseModel]] = {}
 
 
 def with_sort_fields(resource: Resource) -> type[BaseModel]:
     """The resource's query model, its `sort` parameter limited (in the published schema too) to sortable fields."""
-    key = (resource.area, resource.name)
+    return sortable_query(resource.query_schema, resource.sortable)
+
+
+def sortable_query(query_schema: type[BaseModel], fields: tuple[str, ...]) -> type[BaseModel]:
+    """`query_schema` whose `sort` parameter publishes exactly which `fields` it accepts."""
+    key = (query_schema.__qualname__, fields)
     if key not in _QUERY_MODELS:
-        _QUERY_MODELS[key] = _sortable_query(resource)
-    return _QUERY_MODELS[key]
-
-
-def _sortable_query(resource: Resource) -> type[BaseModel]:
-    names = "|".join(sorted(resource.sortable, key=len, reverse=True))
-    term = f"-?({names})"
-    return create_model(
-        resource.query_schema.__name__,
-        __base__=resource.query_schema,
-        sort=(
-            str | None,
-            Field(
-                default=None,
-                max_length=200,
-                pattern=r"^-?[a-z_]+(,-?[a-z_]+)*$",
-                # The exact list is published for clients and fuzzers; the service checks it with a friendlier message.
-                json_schema_extra={"pattern": f"^{term}(,{term})*$"},
-                description=f"Comma-separated fields, `-` for descending; one of: {', '.join(resource.sortable)}",
+        names = "|".join(sorted(fields, key=len, reverse=True))
+        term = f"-?({names})"
+        _QUERY_MODELS[key] = create_model(
+            query_schema.__name__,
+            __base__=query_schema,
+            sort=(
+                str | None,
+                Field(
+                    default=None,
+                    max_length=200,
+                    pattern=r"^-?[a-z_]+(,-?[a-z_]+)*$",
+                    # The exact list is published for clients and fuzzers; the service checks it with a friendlier
+                    # message.
+                    json_schema_extra={"pattern": f"^{term}(,{term})*$"},
+                    description=f"Comma-separated fields, `-` for descending; one of: {', '.join(fields)}",
+                ),
             ),
-        ),
-    )
+        )
+    return _QUERY_MODELS[key]
 
 
 def reader(resource: Resource) -> Any:
@@ -140,7 +153,7 @@ def mount_crud(router: APIRouter, resource: Resource, path: str, *, with_create:
         id: RecordId,
         body: Update,  # type: ignore[valid-type]
         response: Response,
-        if_match: IfMatch = None,
+        if_match: IfMatch,
     ) -> Any:
         record = crud.update_record(session, resource, principal=principal, record_id=id, patch=body, if_match=if_match)
         response.headers["ETag"] = crud.etag(record)

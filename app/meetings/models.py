@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from app.db import choice, utcnow
+from app.kit.fields import Day
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -21,7 +21,7 @@ class Side(StrEnum):
 
 
 class Attendee(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
     side: Side
@@ -35,7 +35,7 @@ class AgendaItem(BaseModel):
 
 
 class MeetingFields(SQLModel):
-    held_on: date
+    held_on: Day
     title: str = Field(default="Monthly performance review", min_length=1, max_length=300)
     attendees: list[Attendee] = Field(default_factory=list, max_length=50, sa_type=JSON)
     notes: str | None = Field(default=None, max_length=20_000, description="Internal: never published")
@@ -73,7 +73,7 @@ class ActionItemFields(SQLModel):
     title: str = Field(min_length=1, max_length=300)
     owner_side: Side
     owner_name: str = Field(min_length=1, max_length=200)
-    due_date: date
+    due_date: Day
     status: ActionStatus = Field(default=ActionStatus.open, sa_type=choice(ActionStatus))
     meeting_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="meeting.id", index=True)
     alert_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="alert.id", index=True)

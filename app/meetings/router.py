@@ -10,8 +10,8 @@ from app.awards.service import award_resource
 from app.db import utcnow
 from app.kit import crud
 from app.kit.pagination import Page
-from app.kit.routes import ERRORS, WRITE_ERRORS, RecordId, mount_children, mount_crud, reader, writer
-from app.meetings.models import MeetingCreate, MeetingPublic, MeetingQuery
+from app.kit.routes import ERRORS, WRITE_ERRORS, RecordId, mount_children, mount_crud, reader, with_sort_fields, writer
+from app.meetings.models import MeetingCreate, MeetingPublic
 from app.meetings.service import action_item_resource, agenda, meeting_resource
 
 router = APIRouter(tags=["meetings and action items"])
@@ -31,7 +31,7 @@ def _mount_award_meetings(kind: AwardKind) -> None:
         session: SessionDep,
         principal: reader(meetings),
         id: RecordId,
-        query: Annotated[MeetingQuery, Query()],  # type: ignore[valid-type]
+        query: Annotated[with_sort_fields(meetings), Query()],  # type: ignore[valid-type]
     ) -> Any:
         award = crud.get_record(session, awards, principal=principal, record_id=id)
         rows, total = crud.list_records(

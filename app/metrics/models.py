@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -14,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from app.config import get_settings
 from app.db import ExactDecimal, choice
+from app.kit.fields import Day, Flag, Measure, NonNegativeMeasure
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 from app.periods import Cadence, PeriodError, parse
@@ -40,10 +40,10 @@ def _value(**kwargs: Any) -> Any:
 
 
 class InterimTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     period: str = Field(max_length=20, description="Period label matching the cadence, e.g. 2026-Q3")
-    value: Decimal = Field(max_digits=18, decimal_places=6)
+    value: Measure = Field(max_digits=18, decimal_places=6)
 
 
 class MetricFields(SQLModel):
@@ -63,22 +63,24 @@ class MetricFields(SQLModel):
         description="UN/CEFACT code, e.g. P1 (percent)",
     )
     direction: Direction = Field(sa_type=choice(Direction))
-    baseline_value: Decimal | None = _value(default=None)
-    baseline_date: date | None = None
-    target_value: Decimal | None = _value(default=None)
-    target_date: date | None = None
-    range_min: Decimal | None = _value(default=None, description="maintain_range: lowest acceptable value")
-    range_max: Decimal | None = _value(default=None, description="maintain_range: highest acceptable value")
+    baseline_value: Measure | None = _value(default=None)
+    baseline_date: Day | None = None
+    target_value: Measure | None = _value(default=None)
+    target_date: Day | None = None
+    range_min: Measure | None = _value(default=None, description="maintain_range: lowest acceptable value")
+    range_max: Measure | None = _value(default=None, description="maintain_range: highest acceptable value")
     interim_targets: list[InterimTarget] = Field(default_factory=list, max_length=600, sa_type=JSON)
     cadence: Cadence = Field(default=Cadence.monthly, sa_type=choice(Cadence))
     indicator_type: IndicatorType = Field(default=IndicatorType.lagging, sa_type=choice(IndicatorType))
     data_source: str | None = Field(default=None, max_length=300, description="e.g. '311 work-order system'")
-    is_public: bool = True
+    is_public: Flag = True
     tolerance_mode: ToleranceMode = Field(default=ToleranceMode.percent, sa_type=choice(ToleranceMode))
-    at_risk_tolerance: Decimal = _value(default=Decimal(5), ge=0, description="Shortfall that makes at_risk")
-    off_track_tolerance: Decimal = _value(default=Decimal(15), ge=0, description="Shortfall that makes off_track")
-    valid_min: Decimal | None = _value(default=None, description="Lowest value a reading may have")
-    valid_max: Decimal | None = _value(default=None, description="Highest value a reading may have")
+    at_risk_tolerance: NonNegativeMeasure = _value(default=Decimal(5), ge=0, description="Shortfall that makes at_risk")
+    off_track_tolerance: NonNegativeMeasure = _value(
+        default=Decimal(15), ge=0, description="Shortfall that makes off_track"
+    )
+    valid_min: Measure | None = _value(default=None, description="Lowest value a reading may have")
+    valid_max: Measure | None = _value(default=None, description="Highest value a reading may have")
     grace_days: int = Field(default=15, ge=0, le=366, description="Days after a period ends before data is overdue")
     escalate_after_periods: int = Field(
         default=3, ge=1, le=24, description="Consecutive adverse periods that turn at_risk into off_track"

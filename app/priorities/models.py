@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
+from app.kit.fields import Flag
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -13,7 +14,7 @@ class PriorityFields(SQLModel):
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
     target_year: int | None = Field(default=None, ge=2000, le=2100)
-    is_public: bool = True
+    is_public: Flag = True
 
 
 class Priority(PriorityFields, TableBase, table=True):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
 from app.db import Money, choice
+from app.kit.fields import Day, MoneyAmount
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -36,11 +35,11 @@ class ProcurementFields(SQLModel):
     department_id: int = Field(ge=1, le=2_147_483_647, foreign_key="department.id", index=True)
     method: ProcurementMethod = Field(sa_type=choice(ProcurementMethod))
     status: ProcurementStatus = Field(default=ProcurementStatus.planning, sa_type=choice(ProcurementStatus))
-    estimated_value: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2, sa_type=Money())
+    estimated_value: MoneyAmount | None = Field(default=None, ge=0, max_digits=18, decimal_places=2, sa_type=Money())
     currency: str = Field(default="USD", schema_extra={"pattern": r"^[A-Z]{3}$"}, max_length=3)
-    release_date: date | None = None
-    response_due_date: date | None = None
-    expected_award_date: date | None = None
+    release_date: Day | None = None
+    response_due_date: Day | None = None
+    expected_award_date: Day | None = None
     external_id: str | None = Field(
         default=None, min_length=1, max_length=100, schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"}
     )

@@ -135,11 +135,11 @@ def ingest(
     is_admin = principal.role == Role.admin
     for candidate in sorted(candidates, key=lambda c: c.key):
         _classify(plan, candidate, existing.get(candidate.key), locks, is_admin)
-    if dry_run:  # the report shows every item, rejected or not; nothing is written
+    if not accept_valid and plan.has_rejections:
+        raise BatchRejected(plan.results())  # a dry run answers exactly what the real call would
+    if dry_run:  # the report shows every item; nothing is written
         results = plan.results()
         return BatchResult(committed=False, summary=_summary(results), items=results), set()
-    if not accept_valid and plan.has_rejections:
-        raise BatchRejected(plan.results())
     _write(session, store, principal, plan, locks, is_admin)
     if not accept_valid and plan.has_rejections:
         raise BatchRejected(plan.results())  # a race turned up a locked period

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -10,6 +10,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import ExactDecimal, UTCDateTime, choice, utcnow
+from app.kit.fields import Day
 from app.kit.models import TableBase
 
 
@@ -33,8 +34,8 @@ class Reading(TableBase, table=True):
     )
 
     metric_id: int = Field(foreign_key="metric.id")
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     value: Decimal = Field(sa_type=ExactDecimal(18, 6))
     note: str | None = Field(default=None, max_length=2000)
     source: ReadingSource = Field(sa_type=choice(ReadingSource))
@@ -68,6 +69,6 @@ class PeriodLock(TableBase, table=True):
     __tablename__ = "period_lock"
 
     award_id: int | None = Field(default=None, foreign_key="award.id", index=True)
-    locked_through: date
+    locked_through: Day
     reason: str = Field(max_length=2000)
     locked_by: str = Field(max_length=200)

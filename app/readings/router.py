@@ -273,7 +273,7 @@ def list_readings(
 
 
 @router.get(
-    "/readings/{id}",
+    "/readings/{id:int}",
     response_model=ReadingDetail,
     summary="A reading with every value it has had",
     responses=ERRORS,

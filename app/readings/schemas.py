@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
+from app.kit.fields import Day, Measure
 from app.kit.models import RecordPublic
 from app.readings.models import Outcome, ReadingSource
 
@@ -27,9 +28,9 @@ class ReadingValues(BaseModel):
         max_length=20,
         description="Label matching the metric's cadence: 2026-09, 2026-Q3, FY2027-Q1, 2026-W37, 2026, FY2027",
     )
-    period_start: date | None = Field(default=None, description="Explicit period (with period_end) instead of a label")
-    period_end: date | None = None
-    value: Decimal = Field(max_digits=18, decimal_places=6)
+    period_start: Day | None = Field(default=None, description="Explicit period (with period_end) instead of a label")
+    period_end: Day | None = None
+    value: Measure = Field(max_digits=18, decimal_places=6)
     note: str | None = Field(default=None, max_length=2000)
     source: ReadingSource = ReadingSource.manual
     reason: str | None = Field(
@@ -81,11 +82,25 @@ class BatchItem(ReadingValues):
 MAX_BATCH = 10_000
 
 
+def _any_item_is_answered(schema: dict[str, Any]) -> None:
+    # The contract as it is: an item that is not a valid reading does not fail the request's validation; it
+    # is reported rejected (accept_valid) or fails the whole batch with its index (all_or_nothing).
+    schema["items"] = {
+        "anyOf": [
+            schema["items"],
+            {"description": "Anything else is answered per item: rejected, with the failing field and reason"},
+        ]
+    }
+
+
 class BatchRequest(BaseModel):
     model_config = _STRICT
 
     readings: list[Annotated[BatchItem, WrapValidator(_keep_invalid)]] = Field(
-        min_length=1, max_length=MAX_BATCH, description=f"At most {MAX_BATCH} readings"
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"At most {MAX_BATCH} readings",
+        json_schema_extra=_any_item_is_answered,
     )
 
 
@@ -94,8 +109,8 @@ class ItemResult(BaseModel):
     outcome: Outcome
     reading_id: int | None = None
     metric_id: int | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     field: str | None = Field(default=None, description="For rejections: the failing field")
     reason: str | None = None
 
@@ -125,8 +140,8 @@ class RevisionPublic(BaseModel):
 
 class ReadingPublic(RecordPublic):
     metric_id: int
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     value: Decimal
     note: str | None
     source: ReadingSource
@@ -148,12 +163,12 @@ class PeriodLockCreate(BaseModel):
     model_config = _STRICT
 
     award_id: int | None = Field(default=None, ge=1, le=2_147_483_647, description="Contract or grant; omit for all")
-    locked_through: date = Field(description="Periods ending on or before this date are closed")
+    locked_through: Day = Field(description="Periods ending on or before this date are closed")
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class PeriodLockPublic(RecordPublic):
     award_id: int | None
-    locked_through: date
+    locked_through: Day
     reason: str
     locked_by: str

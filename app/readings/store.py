@@ -9,15 +9,15 @@ readings before they are compared, and archive a reading's previous value before
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, insert, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Connection, bindparam, insert, text, update
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
@@ -81,6 +81,28 @@ def _archive_previous_values(session: Session, reading_ids: list[int]) -> None:
     session.execute(insert(ReadingRevision.__table__).from_select(columns, current))  # type: ignore[attr-defined]
 
 
+_READING_COLUMNS = (
+    "metric_id",
+    "period_start",
+    "period_end",
+    "value",
+    "note",
+    "source",
+    "reason",
+    "revision",
+    "recorded_by",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+def _to_db(connection: Connection, column: Any) -> Callable[[Any], Any]:
+    """The column type's own conversion to the driver's value (identity where there is none)."""
+    process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    return process or (lambda value: value)
+
+
 class SqliteStore:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -111,37 +133,49 @@ class SqliteStore:
         return found
 
     def insert_new(self, new: Sequence[Candidate], actor: str, now: datetime) -> list[Candidate]:
-        table = Reading.__table__  # type: ignore[attr-defined]
-        by_key = {c.key: c for c in new}
+        """Inserts `new`; returns those another writer inserted first (none: SQLite has one writer at a time).
+
+        The batch holds SQLite's write lock (BEGIN IMMEDIATE), so the rows past the highest id before the
+        INSERT are exactly this batch's. Straight to the driver, with each column converted once per
+        distinct value: SQLAlchemy's per-row parameter processing would cost several times the INSERT.
+        """
         if not new:
             return []
-        rows = [
-            {
-                "metric_id": c.metric.id,
-                "period_start": c.period_start,
-                "period_end": c.period_end,
-                "value": c.item.value,
-                "note": c.item.note,
-                "source": c.item.source,
-                "reason": c.item.reason,
-                "revision": 1,
-                "recorded_by": actor,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-            for c in new
-        ]
-        # One compiled statement for all rows, paged into multi-row INSERTs by SQLAlchemy.
-        statement = (
-            sqlite.insert(table)
-            .on_conflict_do_nothing(index_elements=["metric_id", "period_start"])
-            .returning(table.c.id, table.c.metric_id, table.c.period_start)
+        connection = self.session.connection()
+        table = Reading.__table__  # type: ignore[attr-defined]
+        day = functools.lru_cache(maxsize=None)(_to_db(connection, table.c.period_start))
+        amount = _to_db(connection, table.c.value)
+        stamp = _to_db(connection, table.c.created_at)(now)
+        by_key = {(c.metric.id, day(c.period_start)): c for c in new}
+        before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM reading").scalar_one()
+        connection.exec_driver_sql(
+            f"INSERT INTO reading ({', '.join(_READING_COLUMNS)}) VALUES ({', '.join('?' * len(_READING_COLUMNS))}) "
+            "ON CONFLICT (metric_id, period_start) DO NOTHING",
+            [
+                (
+                    c.metric.id,
+                    day(c.period_start),
+                    day(c.period_end),
+                    amount(c.item.value),
+                    c.item.note,
+                    c.item.source.value,
+                    c.item.reason,
+                    1,
+                    actor,
+                    stamp,
+                    stamp,
+                    1,
+                )
+                for c in new
+            ],
         )
-        for reading_id, metric_id, period_start in self.session.connection().execute(statement, rows):
+        inserted = connection.exec_driver_sql(
+            "SELECT id, metric_id, period_start FROM reading WHERE id > ?", (before,)
+        ).all()
+        for reading_id, metric_id, period_start in inserted:
             candidate = by_key.pop((metric_id, period_start))
             candidate.reading_id = reading_id
-        return list(by_key.values())  # lost a race: another request inserted them first
+        return list(by_key.values())
 
     def correct(self, corrections: Sequence[Candidate], actor: str, now: datetime) -> None:
         if not corrections:
@@ -182,7 +216,7 @@ class SqliteStore:
         # Straight to the driver: SQLAlchemy's per-row parameter handling would cost more than the inserts.
         connection = self.session.connection()
         table = AuditEntry.__table__  # type: ignore[attr-defined]
-        to_db = table.c.occurred_at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+        to_db = _to_db(connection, table.c.occurred_at)
         connection.exec_driver_sql(
             f"INSERT INTO audit_log ({', '.join(_AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(_AUDIT_COLUMNS))})",
             [

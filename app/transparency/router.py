@@ -10,22 +10,22 @@ from fastapi import APIRouter, Header, Query, Response
 from app.auth.dependencies import SessionDep
 from app.awards.models import AwardKind
 from app.kit.pagination import Page
-from app.kit.routes import RecordId
+from app.kit.routes import RecordId, with_sort_fields
 from app.transparency import service
 from app.transparency.caching import cached_json
 from app.transparency.schemas import (
     PublicAward,
-    PublicAwardQuery,
     PublicAwardSummary,
     PublicMetricDetail,
     PublicPriority,
     PublicPriorityDetail,
-    PublicPriorityQuery,
 )
 
 PUBLIC_PREFIX = "/public/v1"
 
 router = APIRouter(prefix=PUBLIC_PREFIX, tags=["public"])
+PriorityFilters = with_sort_fields(service.public_priorities_resource())
+AwardFilters = with_sort_fields(service.public_awards_resource(AwardKind.contract))
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 _CACHE_HEADERS = {
@@ -52,7 +52,7 @@ IfNoneMatch = Annotated[
     name="public_list_priorities",
 )
 def list_priorities(
-    session: SessionDep, query: Annotated[PublicPriorityQuery, Query()], if_none_match: IfNoneMatch = None
+    session: SessionDep, query: Annotated[PriorityFilters, Query()], if_none_match: IfNoneMatch = None
 ) -> Response:
     page = Page[PublicPriority].model_validate(service.list_priorities(session, query))
     return cached_json(page, if_none_match)
@@ -73,7 +73,7 @@ def _mount_awards(kind: AwardKind) -> None:
     plural = f"{kind.value}s"
 
     def list_awards(
-        session: SessionDep, query: Annotated[PublicAwardQuery, Query()], if_none_match: IfNoneMatch = None
+        session: SessionDep, query: Annotated[AwardFilters, Query()], if_none_match: IfNoneMatch = None
     ) -> Response:
         page = Page[PublicAwardSummary].model_validate(service.list_awards(session, kind, query))
         return cached_json(page, if_none_match)

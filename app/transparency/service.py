@@ -69,7 +69,7 @@ def public_metrics() -> tuple[ColumnElement[bool], ...]:
 # --- priorities ------------------------------------------------------------------------------------
 
 
-def _priorities() -> Resource:
+def public_priorities_resource() -> Resource:
     return Resource(
         name="priority",
         area="priorities",
@@ -89,13 +89,13 @@ def _priority(row: Priority) -> dict[str, Any]:
 
 
 def list_priorities(session: Session, query: PublicPriorityQuery) -> dict[str, Any]:
-    rows, total = crud.list_records(session, _priorities(), principal=SYSTEM, query=query)
+    rows, total = crud.list_records(session, public_priorities_resource(), principal=SYSTEM, query=query)
     items = [PublicPriority.model_validate(_priority(row)) for row in rows]
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
 
 
 def read_priority(session: Session, priority_id: int) -> PublicPriorityDetail:
-    priority = crud.get_record(session, _priorities(), principal=SYSTEM, record_id=priority_id)
+    priority = crud.get_record(session, public_priorities_resource(), principal=SYSTEM, record_id=priority_id)
     rows = session.exec(
         select(Goal, Award)
         .join(Award, col(Award.id) == Goal.award_id)
@@ -109,7 +109,7 @@ def read_priority(session: Session, priority_id: int) -> PublicPriorityDetail:
 # --- contracts and grants --------------------------------------------------------------------------
 
 
-def _awards(kind: AwardKind) -> Resource:
+def public_awards_resource(kind: AwardKind) -> Resource:
     return Resource(
         name=kind.value,
         area=f"{kind.value}s",
@@ -126,7 +126,9 @@ def _awards(kind: AwardKind) -> Resource:
 
 
 def list_awards(session: Session, kind: AwardKind, query: PublicAwardQuery) -> dict[str, Any]:
-    rows, total = crud.list_records(session, _awards(kind), principal=SYSTEM, query=query, where=(published_awards(),))
+    rows, total = crud.list_records(
+        session, public_awards_resource(kind), principal=SYSTEM, query=query, where=(published_awards(),)
+    )
     awards: list[Award] = list(rows)
     metrics = _public_metrics_of(session, [_id(a) for a in awards])
     performances = _stored_performance(session, [_id(m) for m in metrics])

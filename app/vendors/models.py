@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from app.db import choice
+from app.kit.fields import Email, Flag
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -31,10 +31,10 @@ class VendorFields(SQLModel):
         description="Tax id, UEI, ...",
     )
     contact_name: str | None = Field(default=None, max_length=200)
-    contact_email: EmailStr | None = Field(default=None, max_length=254)
+    contact_email: Email | None = Field(default=None, max_length=254)
     contact_phone: str | None = Field(default=None, max_length=40, schema_extra={"pattern": r"^[0-9+().\- x]+$"})
     address: str | None = Field(default=None, max_length=500)
-    is_active: bool = True
+    is_active: Flag = True
 
 
 class Vendor(VendorFields, TableBase, table=True):

@@ -7,6 +7,7 @@ for every role (403 exactly where `app.auth.roles.is_allowed` says no) and anony
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,8 @@ def operations_of(application: FastAPI, prefix: str = API) -> list[Operation]:
         if not isinstance(context.original_route, APIRoute) or not context.path.startswith(prefix + "/"):
             continue
         rules = tuple(_authorizers(context.dependant))
-        found.extend(Operation(method, context.path, context.name, rules) for method in sorted(context.methods))
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", context.path)  # "/readings/{id:int}" is documented as "{id}"
+        found.extend(Operation(method, path, context.name, rules) for method in sorted(context.methods))
     return sorted(found, key=lambda op: (op.path, op.method))
 
 

@@ -89,7 +89,7 @@ def test_a_goal_cannot_be_moved_to_another_contract(buyer: Actor, city: City) ->
         ({"title": "x" * 301}, "body.title", "string_too_long"),
         ({"title": "Ok", "priority_id": 999999}, "body.priority_id", "unknown_reference"),
         ({"title": "Ok", "priority_id": "vision-zero"}, "body.priority_id", "int_parsing"),
-        ({"title": "Ok", "is_public": "perhaps"}, "body.is_public", "bool_parsing"),
+        ({"title": "Ok", "is_public": "perhaps"}, "body.is_public", "bool_type"),
         ({"title": "Ok", "award_id": 1}, "body.award_id", "extra_forbidden"),
     ],
 )

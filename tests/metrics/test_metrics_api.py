@@ -112,13 +112,13 @@ def test_buyer_raises_a_target_and_the_audit_log_keeps_the_old_one(buyer: Actor,
     assert (Decimal(before), Decimal(after)) == (Decimal("90"), Decimal("95.5"))
 
 
-def test_values_in_exponent_notation_come_back_in_plain_notation(buyer: Actor, admin: Actor, city: City) -> None:
+def test_json_numbers_in_exponent_notation_come_back_in_plain_notation(buyer: Actor, admin: Actor, city: City) -> None:
     response = add_metric(
         buyer,
         city.pothole_goal,
         code="PLAIN",
-        baseline_value="7.2e1",
-        interim_targets=[{"period": "2026-01", "value": "8e1"}, {"period": "2026-02", "value": "8.25E+1"}],
+        baseline_value=7.2e1,
+        interim_targets=[{"period": "2026-01", "value": 8e1}, {"period": "2026-02", "value": 8.25e1}],
     )
 
     metric_id = created(response)
@@ -236,3 +236,10 @@ def test_viewers_read_metrics_but_cannot_define_them(viewer: Actor, city: City) 
     assert viewer.get(f"{API}/metrics/{city.pothole_metric}").status_code == 200
 
     assert_problem(add_metric(viewer, city.pothole_goal, code="NEW"), 403)
+
+
+def test_a_decimal_string_must_be_written_out(buyer: Actor, city: City) -> None:
+    response = add_metric(buyer, city.pothole_goal, code="EXP", baseline_value="7.2e1")
+
+    assert_problem(response, 422)
+    assert [error["field"] for error in response.json()["errors"]] == ["body.baseline_value"]

@@ -119,14 +119,19 @@ def _without_new_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [item | {"reading_id": None} if item["outcome"] == "created" else item for item in items]
 
 
-def test_a_dry_run_of_a_bad_file_names_the_rows_the_import_then_rejects(manager: Actor, city: City) -> None:
+def test_a_dry_run_of_a_bad_file_answers_what_the_import_then_answers(manager: Actor, city: City) -> None:
     text = rows("PO-4500012345,POT-48H,2026-01,81,", "PO-4500012345,POT-48H,2026-02,n/a,")
 
     dry = import_csv(manager, text, dry_run="true")
 
-    assert dry.status_code == 200, dry.text
-    assert dry.json()["committed"] is False
-    assert [(item["outcome"], item["field"]) for item in dry.json()["items"]] == [
+    assert_problem(dry, 422)
+    assert problem_fields(dry) == ["body.readings.1.value"]
+
+    dry_accepting = import_csv(manager, text, mode="accept_valid", dry_run="true")
+
+    assert dry_accepting.status_code == 200, dry_accepting.text
+    assert dry_accepting.json()["committed"] is False
+    assert [(item["outcome"], item["field"]) for item in dry_accepting.json()["items"]] == [
         ("created", None),
         ("rejected", "value"),
     ]

@@ -139,7 +139,7 @@ def test_renaming_a_vendor_onto_a_taken_identifier_is_a_conflict(buyer: Actor, c
         ({"identifier": "12 345"}, "body.identifier", "string_pattern_mismatch"),
         ({"contact_email": "not-an-email"}, "body.contact_email", "value_error"),
         ({"contact_phone": "call me"}, "body.contact_phone", "string_pattern_mismatch"),
-        ({"is_active": "sometimes"}, "body.is_active", "bool_parsing"),
+        ({"is_active": "sometimes"}, "body.is_active", "bool_type"),
     ],
 )
 def test_invalid_vendor_details_are_rejected_naming_the_field(
