@@ -100,7 +100,7 @@ def _run_batch(
         if dry_run:
             session.rollback()
         touched.update(changed)
-        return 200, result.model_dump(mode="json")
+        return 200, result.as_json()
 
     if dry_run:  # nothing is written, so there is nothing to make idempotent
         return _respond(*handler(), False)
@@ -136,7 +136,10 @@ def post_batch(
     dry_run: DryRunQuery = False,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    fingerprint = idempotency.fingerprint(request.url.path, mode.value, canonical_items(body.readings))
+    # Only a keyed request is ever compared with another, so only then is the payload's canonical form needed.
+    fingerprint = (
+        idempotency.fingerprint(request.url.path, mode.value, canonical_items(body.readings)) if idempotency_key else ""
+    )
     return _run_batch(
         session,
         settings,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from app.periods import Cadence, Period, PeriodError, is_aligned, parse
 
 
-@dataclass(frozen=True)
-class MetricTarget:
+class MetricTarget(NamedTuple):
     """What the checks need to know about the metric a reading is for."""
 
     id: int

@@ -55,7 +55,7 @@ class Store(Protocol):
     def lock_existing(self, candidates: Sequence[Candidate]) -> dict[Key, tuple[int, Decimal, int]]: ...
     def insert_new(self, new: Sequence[Candidate], actor: str, now: datetime) -> list[Candidate]: ...
     def correct(self, corrections: Sequence[Candidate], actor: str, now: datetime) -> None: ...
-    def audit(self, entries: list[dict[str, Any]]) -> None: ...
+    def audit(self, when: datetime, rows: list[tuple[Any, ...]]) -> None: ...
 
 
 def store_for(session: Session) -> Store:
@@ -212,26 +212,14 @@ class SqliteStore:
             ],
         )
 
-    def audit(self, entries: list[dict[str, Any]]) -> None:
+    def audit(self, when: datetime, rows: list[tuple[Any, ...]]) -> None:
+        """`rows` of the audit columns after `occurred_at`, all of them at `when`."""
         # Straight to the driver: SQLAlchemy's per-row parameter handling would cost more than the inserts.
         connection = self.session.connection()
-        table = AuditEntry.__table__  # type: ignore[attr-defined]
-        to_db = _to_db(connection, table.c.occurred_at)
+        occurred_at = _to_db(connection, AuditEntry.__table__.c.occurred_at)(when)  # type: ignore[attr-defined]
         connection.exec_driver_sql(
             f"INSERT INTO audit_log ({', '.join(_AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(_AUDIT_COLUMNS))})",
-            [
-                (
-                    to_db(e["occurred_at"]),
-                    e["actor"],
-                    e["actor_role"],
-                    e["entity"],
-                    e["entity_id"],
-                    e["action"],
-                    json.dumps(e["changes"]),
-                    e["request_id"],
-                )
-                for e in entries
-            ],
+            [(occurred_at, *row) for row in rows],
         )
 
 
@@ -312,32 +300,32 @@ class PostgresStore:
             {"actor": actor, "now": now, "indexes": [c.index for c in corrections]},
         )
 
-    def audit(self, entries: list[dict[str, Any]]) -> None:
+    def audit(self, when: datetime, rows: list[tuple[Any, ...]]) -> None:
         cursor = self.session.connection().connection.cursor()
         with cursor.copy(f"COPY audit_log ({', '.join(_AUDIT_COLUMNS)}) FROM STDIN") as copy:
-            for entry in entries:
-                copy.write_row([json.dumps(entry[c]) if c == "changes" else entry[c] for c in _AUDIT_COLUMNS])
+            for row in rows:
+                copy.write_row((when, *row))
 
 
 def write_audit(store: Store, principal: Principal, changed: Sequence[Candidate], now: datetime) -> None:
     """One audit entry per new or changed reading, written in one statement."""
     if not changed:
         return
-    request_id = request_id_var.get()
+    actor, role, request_id = principal.subject, principal.role.value, request_id_var.get()
     store.audit(
+        now,
         [
-            {
-                "occurred_at": now,
-                "actor": principal.subject,
-                "actor_role": principal.role.value,
-                "entity": "reading",
-                "entity_id": c.reading_id,
-                "action": "create" if c.previous_value is None else "update",
-                "changes": _changes(c),
-                "request_id": request_id,
-            }
+            (
+                actor,
+                role,
+                "reading",
+                c.reading_id,
+                "create" if c.previous_value is None else "update",
+                json.dumps(_changes(c)),
+                request_id,
+            )
             for c in changed
-        ]
+        ],
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -193,12 +192,12 @@ def test_the_first_and_last_periods_of_the_term_are_accepted() -> None:
     last = Period(date(2027, 6, 1), date(2027, 6, 30))
     assert check_reading(POTHOLES, first, Decimal(80), today=late_today) is None
     assert check_reading(POTHOLES, last, Decimal(80), today=late_today) is None
-    mid_month_start = replace(POTHOLES, term_start=date(2025, 7, 15))
+    mid_month_start = POTHOLES._replace(term_start=date(2025, 7, 15))
     assert check_reading(mid_month_start, first, Decimal(80), today=late_today) is None  # the term overlaps it
 
 
 def test_a_metric_without_a_term_accepts_any_past_period() -> None:
-    open_ended = replace(POTHOLES, term_start=None, term_end=None)
+    open_ended = POTHOLES._replace(term_start=None, term_end=None)
     assert check_reading(open_ended, Period(date(2001, 1, 1), date(2001, 1, 31)), Decimal(1), today=TODAY) is None
 
 
@@ -219,13 +218,13 @@ def test_the_bounds_themselves_are_valid_values(value: Decimal) -> None:
 
 
 def test_a_metric_without_bounds_accepts_any_value() -> None:
-    unbounded = replace(POTHOLES, valid_min=None, valid_max=None)
+    unbounded = POTHOLES._replace(valid_min=None, valid_max=None)
     assert check_reading(unbounded, SEPTEMBER, Decimal("-1e6"), today=TODAY) is None
     assert check_reading(unbounded, SEPTEMBER, Decimal("123456789012.5"), today=TODAY) is None
 
 
 def test_a_metric_of_a_procurement_takes_no_readings() -> None:
-    not_awarded = replace(POTHOLES, award_id=None, term_start=None, term_end=None)
+    not_awarded = POTHOLES._replace(award_id=None, term_start=None, term_end=None)
     result = check_reading(not_awarded, SEPTEMBER, Decimal(80), today=TODAY)
     assert result is not None
     assert result.field == "metric_id"
