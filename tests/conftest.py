@@ -39,6 +39,11 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_PASSWORD = "correct horse battery staple"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first: xdist hands tests out in order, so a minute-long test started last would run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
 def _postgres_reachable() -> bool:
     try:
         engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})

@@ -34,10 +34,10 @@ def current_principal(
         claims = verify(settings, token)
     except InvalidToken:
         raise Unauthenticated("the bearer token is invalid or expired") from None
-    return _local_principal(session, claims["sub"])
+    return _local_principal(session, claims["sub"], issued_at=int(claims["iat"]))
 
 
-def _local_principal(session: Session, subject: str) -> Principal:
+def _local_principal(session: Session, subject: str, *, issued_at: int) -> Principal:
     kind, _, raw_id = subject.partition(":")
     if not raw_id.isdigit():
         raise Unauthenticated("the bearer token names an unknown subject")
@@ -46,6 +46,8 @@ def _local_principal(session: Session, subject: str) -> Principal:
         user = session.get(User, principal_id)
         if user is None or not user.is_active:
             raise Unauthenticated("the account is disabled")
+        if user.password_changed_at is not None and issued_at < int(user.password_changed_at.timestamp()):
+            raise Unauthenticated("the password was changed after this token was issued; sign in again")
         departments = session.exec(select(UserDepartment.department_id).where(UserDepartment.user_id == user.id)).all()
         return Principal(
             kind=PrincipalKind.user,

@@ -32,6 +32,8 @@ class User(TableBase, table=True):
     role: Role = Field(sa_type=choice(Role))
     password_hash: str = Field(max_length=255)
     is_active: bool = True
+    # Tokens issued before this instant are refused: changing a password signs the user out everywhere.
+    password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
 
 # Integration is the role of service accounts; the published schema lists the roles a person may hold.

@@ -181,6 +181,7 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
         _set_departments(session, user.id, changes["department_ids"])
     if changes.get("password"):
         user.password_hash = hash_secret(changes["password"])
+        user.password_changed_at = utcnow()  # every token issued before now stops working
     for field in ("full_name", "role", "is_active"):
         if field in changes:
             setattr(user, field, changes[field])
@@ -212,7 +213,7 @@ def _keep_an_admin(session: Session, user: User, changes: dict[str, object]) -> 
 
 
 def _user_snapshot(user: User, department_ids: list[int]) -> dict[str, object]:
-    return user.model_dump(exclude={"password_hash", "created_at", "updated_at", "version"}) | {
+    return user.model_dump(exclude={"password_hash", "password_changed_at", "created_at", "updated_at", "version"}) | {
         "department_ids": sorted(department_ids)
     }
 

@@ -81,20 +81,9 @@ def _archive_previous_values(session: Session, reading_ids: list[int]) -> None:
     session.execute(insert(ReadingRevision.__table__).from_select(columns, current))  # type: ignore[attr-defined]
 
 
-_READING_COLUMNS = (
-    "metric_id",
-    "period_start",
-    "period_end",
-    "value",
-    "note",
-    "source",
-    "reason",
-    "revision",
-    "recorded_by",
-    "created_at",
-    "updated_at",
-    "version",
-)
+# In the order of the rows `SqliteStore.insert_new` builds.
+_READING_COLUMNS: tuple[str, ...] = ("metric_id", "period_start", "period_end", "value", "note", "source", "reason")
+_READING_COLUMNS += ("revision", "recorded_by", "created_at", "updated_at", "version")
 
 
 def _to_db(connection: Connection, column: Any) -> Callable[[Any], Any]:

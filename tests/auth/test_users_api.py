@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.auth import tokens
 from app.auth.models import User
 from app.auth.roles import Role
 from tests.auth.helpers import API, audit_rows, bearer
@@ -134,6 +136,28 @@ def test_narrowing_a_users_departments_takes_effect_on_the_next_request(admin: A
     assert narrowed.json()["department_ids"] == [city.human_services]
 
     assert_problem(buyer.get(f"{API}/contracts/{city.pothole_contract}"), 404)
+
+
+def test_a_password_change_signs_the_user_out_everywhere(
+    admin: Actor, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = admin.post(USERS, json=new_user(role="viewer"))
+    assert created.status_code == 201, created.text
+    sign_in = {"grant_type": "password", "username": "maria.lopez@city.example", "password": PASSWORD}
+    now = time.time
+    with monkeypatch.context() as earlier:  # the laptop left signed in signed in a minute ago
+        earlier.setattr(tokens.time, "time", lambda: now() - 60)
+        stolen = client.post(f"{API}/auth/token", data=sign_in).json()["access_token"]
+    assert client.get(f"{API}/contracts", headers=bearer(stolen)).status_code == 200
+
+    changed = admin.update(f"{USERS}/{created.json()['id']}", {"password": "Another-Long-Passphrase-7"})
+    assert changed.status_code == 200, changed.text
+
+    refused = client.get(f"{API}/contracts", headers=bearer(stolen))
+    assert_problem(refused, 401)
+    assert "password was changed" in refused.json()["detail"]
+    fresh = client.post(f"{API}/auth/token", data=sign_in | {"password": "Another-Long-Passphrase-7"})
+    assert client.get(f"{API}/contracts", headers=bearer(fresh.json()["access_token"])).status_code == 200
 
 
 def test_passwords_never_appear_in_responses_or_the_audit_log(

@@ -67,6 +67,7 @@ def _token(base: str, role: str) -> str:
     return str(answer.json()["access_token"])
 
 
+@pytest.mark.long_running
 @pytest.mark.parametrize("role", list(CALLERS))
 def test_the_published_contract_holds_for_every_role(
     role: str, database_url: str, live_server: str, session: Session, tmp_path: Path
