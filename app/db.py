@@ -74,13 +74,20 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        exact = (Decimal(int(value)) / self._factor) if dialect.name == "sqlite" else Decimal(value)
-        if self.scale <= 2:
-            return exact.quantize(Decimal(1).scaleb(-self.scale))  # money keeps its cents: 12.50
-        return _trimmed(exact)  # measurements read naturally: 81.5, not 81.500000
+        return _read_exact(value, self.scale, dialect.name == "sqlite")
 
     def __repr__(self) -> str:
         return f"ExactDecimal(precision={self.precision}, scale={self.scale})"
+
+
+@lru_cache(maxsize=65_536)
+def _read_exact(value: Any, scale: int, scaled_integer: bool) -> Decimal:
+    """A stored value as the API shows it. Cached: a batch reads the same bounds and values thousands of times,
+    and Decimals are immutable (equal inputs give equal outputs, so sharing them is safe)."""
+    exact = Decimal(int(value)).scaleb(-scale) if scaled_integer else Decimal(value)
+    if scale <= 2:
+        return exact.quantize(Decimal(1).scaleb(-scale))  # money keeps its cents: 12.50
+    return _trimmed(exact)  # measurements read naturally: 81.5, not 81.500000
 
 
 def _trimmed(value: Decimal) -> Decimal:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -57,8 +59,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     with Session(get_engine()) as session:
         ensure_first_admin(session, settings)
     sweeper = start_background_sweep(get_engine(), settings.sweep_interval_seconds, settings.sweep_processes)
+    _freeze_startup_heap()
     yield
     await stop_background_sweep(sweeper)
+
+
+@cache
+def _freeze_startup_heap() -> None:
+    """Moves everything built at start-up (modules, schemas, metadata) out of the garbage collector's view.
+
+    A 10,000-reading batch allocates enough objects to trigger full collections, and each would otherwise
+    rescan this long-lived heap: the batch takes 0.36 s instead of 0.40-0.50 s (bench/ingest.py). Once per
+    process (cached), so objects of later requests are collected as usual.
+    """
+    gc.freeze()
 
 
 def _operation_id(route: APIRoute) -> str:
