@@ -158,8 +158,12 @@ def export_ocds(
     """Write the OCDS 1.1 release package (with the Metrics extension) of every contracting process."""
     from app.auth.principal import SYSTEM
     from app.db import get_engine
-    from app.ocds.package import iter_package, use_snapshot
+    from app.ocds.package import has_processes, iter_package, use_snapshot
 
+    with Session(get_engine()) as session:
+        if not has_processes(session, SYSTEM):
+            typer.echo("nothing to export yet: no procurement, contract or grant (OCDS needs one release)", err=True)
+            raise typer.Exit(1)
     target = output.resolve()
     partial = target.with_name(target.name + ".partial")
     try:

@@ -7,9 +7,9 @@ from app.procurements.models import ProcurementMethod, ProcurementStatus
 from app.vendors.models import IdentifierScheme
 
 OCDS_VERSION = "1.1"
-# The Metrics extension (open-contracting-extensions/ocds_metric_extension), declared in every package.
+# The Metrics extension (open-contracting-extensions/ocds_metrics_extension), declared in every package.
 METRICS_EXTENSION_URL = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metric_extension/master/extension.json"
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/extension.json"
 )
 
 # tenderStatus (closed codelist)

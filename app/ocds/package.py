@@ -17,7 +17,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.ocds import codelists
 from app.ocds.releases import build_release, latest_update, timestamp
-from app.ocds.source import iter_processes
+from app.ocds.source import iter_processes, process_ids
 
 
 def use_snapshot(session: Session) -> None:
@@ -33,6 +33,12 @@ def package_head(settings: Settings, uri: str) -> dict[str, object]:
         "extensions": [codelists.METRICS_EXTENSION_URL],
         "publisher": {"name": settings.ocds_publisher_name},
     }
+
+
+def has_processes(session: Session, principal: Principal) -> bool:
+    """False when there is no contracting process to export: OCDS requires a package to hold a release."""
+    procurements, direct = process_ids(session, principal)
+    return bool(procurements or direct)
 
 
 def iter_package(session: Session, *, principal: Principal, settings: Settings, uri: str) -> Iterator[str]:

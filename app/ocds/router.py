@@ -10,13 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from app.auth.dependencies import SettingsDep, can
+from app.auth.dependencies import SessionDep, SettingsDep, can
 from app.auth.principal import Principal
 from app.auth.roles import Action
 from app.config import Settings
 from app.db import get_engine
+from app.kit.problems import NotFound
 from app.ocds import readings_csv
-from app.ocds.package import iter_package, use_snapshot
+from app.ocds.package import has_processes, iter_package, use_snapshot
 
 router = APIRouter(prefix="/export", tags=["export"])
 
@@ -26,6 +27,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: _PROBLEM | {"description": "Not signed in"},
     403: _PROBLEM | {"description": "The role may not export"},
 }
+NOTHING_YET = "nothing to export yet: no procurement, contract or grant you may see (OCDS needs one release)"
 
 
 class OCDSResponse(StreamingResponse):
@@ -54,14 +56,22 @@ def _readings(principal: Principal) -> Iterator[str]:
     summary="OCDS 1.1 release package with the Metrics extension: one release per contracting process",
     responses=ERRORS
     | {
+        404: _PROBLEM | {"description": "Nothing to export yet"},
         200: {
             "description": "An OCDS 1.1 release package (https://standard.open-contracting.org/1.1/en/schema/)",
             "content": {"application/json": {"schema": {"type": "object"}}},
-        }
+        },
     },
     name="export_ocds",
 )
-def export_ocds(request: Request, settings: SettingsDep, principal: can("export", Action.read)) -> OCDSResponse:  # type: ignore[valid-type]
+def export_ocds(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: can("export", Action.read),  # type: ignore[valid-type]
+) -> OCDSResponse:
+    if not has_processes(session, principal):
+        raise NotFound(NOTHING_YET)
     return OCDSResponse(
         _package(principal, settings, str(request.url)),
         headers={"Content-Disposition": 'attachment; filename="ocds-release-package.json"'},

@@ -66,6 +66,8 @@ def test_the_package_validates_against_ocds_1_1_and_the_metrics_extension(
         assert release_errors(release) == [], release["ocid"]
     assert package["version"] == "1.1"
     assert package["extensions"] == [METRICS_EXTENSION_URL]
+    # the registry's address of the Metrics extension (repository ocds_metrics_extension, plural)
+    assert METRICS_EXTENSION_URL.endswith("/open-contracting-extensions/ocds_metrics_extension/master/extension.json")
     assert load("metrics-extension.json")["name"]["en"] == "Metrics"
     assert package["publishedDate"] == max(release["date"] for release in package["releases"])
     assert package["uri"].endswith(EXPORT)
@@ -285,3 +287,16 @@ def test_only_staff_export_and_department_staff_export_their_own_processes(
     housing_viewer = make_actor(Role.viewer, (city.human_services,))
     releases = export(housing_viewer)["releases"]
     assert [r["ocid"] for r in releases] == [f"{PREFIX}-grant-{city.rehousing_grant}"]
+
+
+def test_a_city_with_nothing_to_publish_yet_gets_a_clear_answer_not_an_invalid_package(
+    publisher: Actor, tmp_path: Path
+) -> None:
+    # OCDS requires at least one release in a package, so an empty one would fail every validator.
+    response = publisher.get(EXPORT)
+
+    assert_problem(response, 404)
+    assert "nothing to export yet" in response.json()["detail"]
+    written = CliRunner().invoke(cli, ["export-ocds", "--output", str(tmp_path / "package.json")])
+    assert written.exit_code == 1
+    assert not (tmp_path / "package.json").exists()
