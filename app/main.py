@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
+from app.auth.dependencies import sign_in_missing
 from app.auth.router import router as auth_router
 from app.auth.service import ensure_first_admin
 from app.awards.router import router as awards_router
@@ -93,7 +94,7 @@ def create_app() -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs or settings.env != Environment.production else None,
     )
-    install_problem_handlers(app)
+    install_problem_handlers(app, refuse_first=sign_in_missing)
     install_contract(app)
     if settings.cors_origins:
         app.add_middleware(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session, select
 
@@ -16,6 +17,7 @@ from app.auth.tokens import InvalidToken, unverified_issuer, verify, verify_exte
 from app.config import Settings, get_settings
 from app.db import get_session, utcnow
 from app.kit.problems import Forbidden, Unauthenticated
+from app.kit.route_cache import RouteCache
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -103,3 +105,27 @@ class Authorize:
 def can(area: str, action: Action) -> type[Principal]:
     """`Annotated` principal that must be allowed `action` on `area`, for endpoint signatures."""
     return Annotated[Principal, Depends(Authorize(area, action))]  # type: ignore[return-value]
+
+
+_signs_in: RouteCache[bool] = RouteCache()
+
+
+def sign_in_missing(request: Request) -> Unauthenticated | None:
+    """401 for a request without a bearer token to a route that needs one; None otherwise."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or request.headers.get("authorization", "").lower().startswith("bearer "):
+        return None
+    if not _signs_in.get(route, lambda: _needs_principal(dependant)):
+        return None
+    return Unauthenticated("send a bearer token from POST /api/v1/auth/token")
+
+
+def _needs_principal(dependant: Dependant) -> bool:
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        if current.call is current_principal:
+            return True
+        pending.extend(current.dependencies)
+    return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -182,7 +183,7 @@ def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
     return cached
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(app: FastAPI, *, refuse_first: Callable[[Request], AppError | None] | None = None) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         return problem_response(
@@ -197,6 +198,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI checks the body before the route's dependencies run; a caller who may not use the route at
+        # all (not signed in) must hear that first, not learn how a valid body looks.
+        refusal = refuse_first(request) if refuse_first else None
+        if refusal is not None:
+            return await _app_error(request, refusal)
         raw = list(exc.errors())
         if raw and all(_is_missing_if_match(error) for error in raw):
             return await _app_error(request, PreconditionRequired(IF_MATCH_MISSING))

@@ -80,6 +80,18 @@ def test_a_request_without_a_token_is_asked_to_authenticate(anonymous: Actor) ->
 
 
 @pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{not json", "application/json"), ('{"title": 5}', "application/json"), ("", "application/json")],
+    ids=["malformed json", "wrong types", "empty body"],
+)
+def test_a_request_without_a_token_is_asked_to_authenticate_before_its_body_is_judged(
+    anonymous: Actor, body: str, content_type: str
+) -> None:
+    # Otherwise an anonymous caller would learn, field by field, what a valid contract looks like.
+    assert_unauthenticated(anonymous.post(CONTRACTS, content=body, headers={"Content-Type": content_type}))
+
+
+@pytest.mark.parametrize(
     "authorization",
     ["", "Bearer", "Bearer ", "Basic dmlld2VyOnNlY3JldA==", "Token abc", "bearer"],
     ids=["empty", "scheme only", "scheme and space", "basic", "other scheme", "lowercase scheme only"],
