@@ -7,6 +7,8 @@ FastAPI derives the document from the routes; a few rules live outside pydantic'
 - Request bodies strip surrounding whitespace before checking a minimum length, so a required text must
   hold at least one non-blank character.
 - Optional parameters are optional by being absent; their schemas do not offer `null`.
+- Links (OpenAPI 3.1) tie a created or read record to reading, changing and deleting it, with the id from
+  the body and the ETag for If-Match: clients see the protocol, and fuzzers can follow it.
 - The token endpoint takes its client credentials either as HTTP Basic or in the form: Basic is optional.
 """
 
@@ -39,11 +41,37 @@ def refine(document: dict[str, Any]) -> dict[str, Any]:
     for schema in _string_schemas(document):
         if not {"pattern", "format", "enum", "const", "contentMediaType"} & schema.keys():
             schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
+    _link_records(document.get("paths", {}))
     for operation in _operations(document):
         security = operation.get("security")
         if security and all("HTTPBasic" in requirement for requirement in security):
             operation["security"] = [{}, *security]  # Basic or form fields: the header is optional
     return document
+
+
+def _link_records(paths: dict[str, Any]) -> None:
+    for path, item in paths.items():
+        record = paths.get(f"{path}/{{id}}")
+        if record is None:
+            continue
+        targets = {method: op["operationId"] for method, op in record.items() if method in {"get", "patch", "delete"}}
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is not None:
+            created["links"] = _links(targets, source="$response.body#/id")
+        read = record.get("get", {}).get("responses", {}).get("200")
+        if read is not None:
+            read["links"] = _links({m: t for m, t in targets.items() if m != "get"}, source="$request.path.id")
+
+
+def _links(targets: dict[str, str], *, source: str) -> dict[str, Any]:
+    names = {"get": "read", "patch": "update", "delete": "delete"}
+    links: dict[str, Any] = {}
+    for method, operation_id in targets.items():
+        parameters: dict[str, str] = {"id": source}
+        if method in {"patch", "delete"}:
+            parameters["header.If-Match"] = "$response.header.ETag"
+        links[names[method]] = {"operationId": operation_id, "parameters": parameters}
+    return links
 
 
 def _drop_null(parameter: dict[str, Any]) -> None:

@@ -74,3 +74,25 @@ def test_a_method_the_path_does_not_have_is_405_listing_every_method_it_has(admi
     assert set(collection.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
     assert_problem(record, 405)
     assert set(record.headers["Allow"].split(", ")) == {"DELETE", "GET", "HEAD", "PATCH"}
+
+
+def test_a_created_or_read_record_links_to_changing_it_with_its_etag() -> None:
+    document = {
+        "paths": {
+            "/things": {"post": {"responses": {"201": {}}}},
+            "/things/{id}": {
+                "get": {"operationId": "read_thing", "responses": {"200": {}}},
+                "patch": {"operationId": "update_thing"},
+                "delete": {"operationId": "delete_thing"},
+            },
+        }
+    }
+
+    paths = refine(document)["paths"]
+
+    created = paths["/things"]["post"]["responses"]["201"]["links"]
+    assert created["read"] == {"operationId": "read_thing", "parameters": {"id": "$response.body#/id"}}
+    assert created["update"]["parameters"] == {"id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
+    read = paths["/things/{id}"]["get"]["responses"]["200"]["links"]
+    assert set(read) == {"update", "delete"}
+    assert read["update"]["parameters"]["id"] == "$request.path.id"
