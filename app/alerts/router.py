@@ -11,7 +11,7 @@ from app.alerts.models import AlertKind, AlertStatus, Severity
 from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
 from app.kit import crud
-from app.kit.fields import Instant
+from app.kit.fields import MAX_INT_ID, Instant
 from app.kit.pagination import Page, PageQuery
 from app.kit.routes import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 
@@ -55,12 +55,12 @@ class AlertQuery(PageQuery):
     status: list[AlertStatus] | None = Field(default=None, description="Default: open and acknowledged")
     kind: AlertKind | None = None
     severity: Severity | None = None
-    department_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    vendor_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    contract_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    grant_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    metric_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    vendor_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    contract_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    grant_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    metric_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     assignee: Literal["me"] | Annotated[str, Field(pattern=r"^[1-9][0-9]{0,9}$")] | None = Field(
         default=None, description="`me` or a user id"
     )
@@ -82,7 +82,7 @@ class OptionalNoteBody(BaseModel):
 class AssignBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    assignee_id: int | None = Field(ge=1, le=2_147_483_647)
+    assignee_id: int | None = Field(ge=1, le=MAX_INT_ID)
 
 
 @router.get(

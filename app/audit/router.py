@@ -7,7 +7,7 @@ from app.audit import service
 from app.audit.models import AuditEntryPublic
 from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
-from app.kit.fields import Instant
+from app.kit.fields import MAX_INT_ID, Instant
 from app.kit.pagination import Page, PageQuery
 from app.kit.routes import ERRORS
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["audit"])
 
 class AuditQuery(PageQuery):
     entity: str | None = Field(default=None, max_length=60, description="e.g. contract, metric, user")
-    entity_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    entity_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     actor: str | None = Field(default=None, max_length=200, description="e.g. user:12, service_account:3")
     since: Instant | None = Field(default=None, description="Entries at or after this instant")
     until: Instant | None = Field(default=None, description="Entries before this instant")

@@ -11,7 +11,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import Money, choice
-from app.kit.fields import Day, MoneyAmount
+from app.kit.fields import MAX_INT_ID, Day, MoneyAmount
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -39,19 +39,19 @@ class AwardFields(SQLModel):
     description: str | None = Field(default=None, max_length=10_000)
     vendor_id: int = Field(
         ge=1,
-        le=2_147_483_647,
+        le=MAX_INT_ID,
         foreign_key="vendor.id",
         index=True,
         description="Vendor, or grantee for grants",
     )
-    department_id: int = Field(ge=1, le=2_147_483_647, foreign_key="department.id", index=True)
-    procurement_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="procurement.id", index=True)
+    department_id: int = Field(ge=1, le=MAX_INT_ID, foreign_key="department.id", index=True)
+    procurement_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, foreign_key="procurement.id", index=True)
     value: MoneyAmount = Field(ge=0, max_digits=18, decimal_places=2, sa_type=Money())
     currency: str = Field(default="USD", schema_extra={"pattern": r"^[A-Z]{3}$"}, max_length=3)
     start_date: Day
     end_date: Day
     status: AwardStatus = Field(default=AwardStatus.draft, sa_type=choice(AwardStatus))
-    contract_manager_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="app_user.id", index=True)
+    contract_manager_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, foreign_key="app_user.id", index=True)
     external_id: str | None = Field(
         default=None,
         min_length=1,
@@ -88,10 +88,10 @@ class AwardPublic(AwardFields, RecordPublic):
 
 class AwardQuery(ListQuery):
     q: str | None = Field(default=None, max_length=100, description="Text in the title or number")
-    department_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    vendor_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    procurement_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    contract_manager_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    vendor_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    procurement_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    contract_manager_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     status: AwardStatus | None = None
     external_id: str | None = Field(default=None, max_length=100)
     number: str | None = Field(default=None, max_length=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.kit.fields import Flag
+from app.kit.fields import MAX_INT_ID, Flag
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -13,7 +13,7 @@ from app.kit.pagination import ListQuery
 class GoalFields(SQLModel):
     title: str = Field(min_length=1, max_length=300, description="e.g. 'Repair potholes within 48 hours'")
     description: str | None = Field(default=None, max_length=10_000)
-    priority_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="priority.id", index=True)
+    priority_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, foreign_key="priority.id", index=True)
     is_public: Flag = Field(default=True, description="Published on the transparency API")
 
 
@@ -44,7 +44,7 @@ class GoalPublic(GoalFields, RecordPublic):
 
 class GoalQuery(ListQuery):
     q: str | None = Field(default=None, max_length=100, description="Text in the title")
-    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    procurement_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    priority_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    procurement_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    priority_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     is_public: bool | None = None

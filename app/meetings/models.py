@@ -10,7 +10,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from app.db import choice, utcnow
-from app.kit.fields import Day
+from app.kit.fields import MAX_INT_ID, Day
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -60,7 +60,7 @@ class MeetingPublic(MeetingFields, RecordPublic):
 
 
 class MeetingQuery(ListQuery):
-    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
 
 
 class ActionStatus(StrEnum):
@@ -75,9 +75,9 @@ class ActionItemFields(SQLModel):
     owner_name: str = Field(min_length=1, max_length=200)
     due_date: Day
     status: ActionStatus = Field(default=ActionStatus.open, sa_type=choice(ActionStatus))
-    meeting_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="meeting.id", index=True)
-    alert_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="alert.id", index=True)
-    metric_id: int | None = Field(default=None, ge=1, le=2_147_483_647, foreign_key="metric.id", index=True)
+    meeting_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, foreign_key="meeting.id", index=True)
+    alert_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, foreign_key="alert.id", index=True)
+    metric_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, foreign_key="metric.id", index=True)
 
 
 class ActionItem(ActionItemFields, TableBase, table=True):
@@ -104,9 +104,9 @@ class ActionItemPublic(ActionItemFields, RecordPublic):
 
 
 class ActionItemQuery(ListQuery):
-    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     status: ActionStatus | None = None
     owner_side: Side | None = None
-    alert_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    metric_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    alert_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    metric_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     overdue: bool | None = Field(default=None, description="Open and past the due date")

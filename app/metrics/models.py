@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from app.config import get_settings
 from app.db import ExactDecimal, choice
-from app.kit.fields import Day, Flag, Measure, NonNegativeMeasure
+from app.kit.fields import MAX_INT_ID, Day, Flag, Measure, NonNegativeMeasure
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 from app.periods import Cadence, PeriodError, parse
@@ -166,9 +166,9 @@ class MetricPublic(MetricFields, RecordPublic):
 
 class MetricQuery(ListQuery):
     q: str | None = Field(default=None, max_length=100, description="Text in the name")
-    goal_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    procurement_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    goal_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    procurement_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     code: str | None = Field(default=None, max_length=40)
     direction: Direction | None = None
     cadence: Cadence | None = None

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from app.db import Money, choice
-from app.kit.fields import Day, MoneyAmount
+from app.kit.fields import MAX_INT_ID, Day, MoneyAmount
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 
@@ -32,7 +32,7 @@ class ProcurementStatus(StrEnum):
 class ProcurementFields(SQLModel):
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
-    department_id: int = Field(ge=1, le=2_147_483_647, foreign_key="department.id", index=True)
+    department_id: int = Field(ge=1, le=MAX_INT_ID, foreign_key="department.id", index=True)
     method: ProcurementMethod = Field(sa_type=choice(ProcurementMethod))
     status: ProcurementStatus = Field(default=ProcurementStatus.planning, sa_type=choice(ProcurementStatus))
     estimated_value: MoneyAmount | None = Field(default=None, ge=0, max_digits=18, decimal_places=2, sa_type=Money())
@@ -67,7 +67,7 @@ class ProcurementPublic(ProcurementFields, RecordPublic):
 
 class ProcurementQuery(ListQuery):
     q: str | None = Field(default=None, max_length=100, description="Text in the title")
-    department_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     method: ProcurementMethod | None = None
     status: ProcurementStatus | None = None
     external_id: str | None = Field(default=None, max_length=100)

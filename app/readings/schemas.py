@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
-from app.kit.fields import Day, Measure
+from app.kit.fields import MAX_INT_ID, Day, Measure
 from app.kit.models import RecordPublic
 from app.readings.models import Outcome, ReadingSource
 
@@ -73,7 +73,7 @@ def canonical_items(items: Sequence[BatchItem | InvalidItem]) -> str:
 
 
 class BatchItem(ReadingValues):
-    metric_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    metric_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     contract_external_id: str | None = Field(default=None, max_length=100)
     grant_external_id: str | None = Field(default=None, max_length=100)
     metric_code: str | None = Field(default=None, max_length=40)
@@ -162,7 +162,7 @@ class ReadingWriteResult(ReadingPublic):
 class PeriodLockCreate(BaseModel):
     model_config = _STRICT
 
-    award_id: int | None = Field(default=None, ge=1, le=2_147_483_647, description="Contract or grant; omit for all")
+    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, description="Contract or grant; omit for all")
     locked_through: Day = Field(description="Periods ending on or before this date are closed")
     reason: str = Field(min_length=1, max_length=2000)
 

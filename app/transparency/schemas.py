@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.awards.models import AwardKind, AwardStatus
+from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import ListQuery
 from app.metrics.models import Direction
 from app.periods import Cadence
@@ -190,6 +191,6 @@ class PublishedStatus(StrEnum):
 
 class PublicAwardQuery(ListQuery):
     q: str | None = Field(default=None, max_length=100, description="Text in the title or number")
-    department_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    vendor_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
+    vendor_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     status: PublishedStatus | None = None
