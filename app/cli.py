@@ -39,7 +39,7 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)  # JSON lines, the server's own included
     if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from app.ops.metrics import reset_multiprocess_dir
+        from app.ops.scrape import reset_multiprocess_dir
 
         reset_multiprocess_dir(multiprocess_dir)  # the workers add up their metrics there
     migrate()
@@ -78,10 +78,10 @@ def create_user(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
     """Create a user (the password is prompted for unless given)."""
+    from app.accounts.service import create_user as create
     from app.auth.models import UserCreate
     from app.auth.principal import SYSTEM
     from app.auth.roles import Role
-    from app.auth.service import create_user as create
     from app.db import get_engine
 
     data = UserCreate(
@@ -103,10 +103,10 @@ def create_service_account(
     expires_in_days: int = 365,
 ) -> None:
     """Create an ERP/vendor service account; prints the client secret once."""
+    from app.accounts.service import create_service_account as create
     from app.auth.models import ServiceAccountCreate
     from app.auth.principal import SYSTEM
     from app.auth.roles import Scope
-    from app.auth.service import create_service_account as create
     from app.db import get_engine
 
     data = ServiceAccountCreate(name=name, scopes=[Scope(s) for s in scope], expires_in_days=expires_in_days)

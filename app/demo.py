@@ -13,10 +13,10 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from app.accounts.service import create_user
 from app.auth.models import User, UserCreate
 from app.auth.principal import SYSTEM
 from app.auth.roles import Role
-from app.auth.service import create_user
 from app.awards.models import Award, AwardCreate, AwardKind
 from app.awards.service import award_resource
 from app.db import utcnow
@@ -24,14 +24,14 @@ from app.departments.models import Department, DepartmentCreate
 from app.departments.service import department_resource
 from app.goals.models import GoalCreate
 from app.goals.service import goal_resource
-from app.kit import crud
-from app.kit.resource import Resource
 from app.metrics.models import Metric, MetricCreate
 from app.metrics.service import metric_resource
 from app.priorities.models import PriorityCreate
 from app.priorities.service import priority_resource
 from app.procurements.models import ProcurementCreate
 from app.procurements.service import procurement_resource
+from app.records import crud
+from app.records.resource import Resource
 from app.vendors.models import VendorCreate
 from app.vendors.service import vendor_resource
 

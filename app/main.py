@@ -12,11 +12,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
+from app.accounts.router import router as auth_router
+from app.accounts.service import ensure_first_admin
 from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import sign_in_missing
-from app.auth.router import router as auth_router
-from app.auth.service import ensure_first_admin
 from app.awards.router import router as awards_router
 from app.config import Environment, get_settings, signing_keys
 from app.db import get_engine

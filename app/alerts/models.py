@@ -8,23 +8,9 @@ from enum import StrEnum
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
+from app.alerts.rules import AlertKind, Severity
 from app.db import UTCDateTime, choice, utcnow
 from app.kit.models import TableBase
-
-
-class AlertKind(StrEnum):
-    performance = "performance"  # at_risk or off_track (the severity says which)
-    overdue = "overdue"  # a reading is missing past its deadline
-    projected_miss = "projected_miss"  # the trend misses the target beyond the off-track band
-
-
-class Severity(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-
-
-SEVERITY_RANK = {Severity.low: 1, Severity.medium: 2, Severity.high: 3}
 
 
 class AlertStatus(StrEnum):

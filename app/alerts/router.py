@@ -10,10 +10,10 @@ from app.alerts import service
 from app.alerts.models import AlertKind, AlertStatus, Severity
 from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
-from app.kit import crud
 from app.kit.fields import MAX_INT_ID, Instant
 from app.kit.pagination import Page, PageQuery
-from app.kit.routes import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
+from app.kit.params import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
+from app.kit.preconditions import etag
 
 router = APIRouter(tags=["alerts"])
 
@@ -104,7 +104,7 @@ def list_alerts(
 )
 def read_alert(session: SessionDep, principal: can("alerts", Action.read), id: RecordId, response: Response) -> Any:  # type: ignore[valid-type]
     alert = service.visible_alert(session, principal=principal, alert_id=id)
-    response.headers["ETag"] = crud.etag(alert)
+    response.headers["ETag"] = etag(alert)
     return AlertDetail.model_validate(
         AlertPublic.model_validate(alert).model_dump() | {"history": service.events(session, id)}
     )

@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import false
 from sqlmodel import Session, col, select
 
-from app.alerts.models import SEVERITY_RANK, Alert, AlertEvent, AlertKind, AlertStatus, Severity
-from app.alerts.rules import desired_alerts, recovery_note
+from app.alerts.models import Alert, AlertEvent, AlertStatus
+from app.alerts.rules import SEVERITY_RANK, AlertKind, Severity, desired_alerts, recovery_note
 from app.audit import service as audit
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.awards.models import Award
 from app.db import utcnow
-from app.kit.crud import check_if_match
+from app.engine import Evaluation
 from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import paginate
+from app.kit.preconditions import check_if_match
 from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.kit.sql import in_values
-from app.status.engine import Evaluation
 
 if TYPE_CHECKING:
     from app.status.service import RefreshSummary

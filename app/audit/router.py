@@ -9,7 +9,7 @@ from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
 from app.kit.fields import MAX_INT_ID, Instant
 from app.kit.pagination import Page, PageQuery
-from app.kit.routes import ERRORS
+from app.kit.params import ERRORS
 
 router = APIRouter(tags=["audit"])
 

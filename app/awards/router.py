@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
-from app.kit.routes import mount_crud
+from app.records.routes import mount_crud
 
 router = APIRouter()
 contracts = APIRouter(tags=["contracts"])

@@ -8,9 +8,9 @@ from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQ
 from app.departments.models import Department
 from app.departments.service import department_scope
 from app.kit.problems import InvalidInput
-from app.kit.resource import Dependent, Reference, Resource
 from app.procurements.models import Procurement
 from app.procurements.service import procurement_scope
+from app.records.resource import Dependent, Reference, Resource
 from app.vendors.models import Vendor
 
 

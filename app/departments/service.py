@@ -7,7 +7,7 @@ from app.departments.models import (
     DepartmentQuery,
     DepartmentUpdate,
 )
-from app.kit.resource import Resource
+from app.records.resource import Resource
 
 
 def department_scope(department_ids: frozenset[int]):
@@ -18,8 +18,8 @@ def _dependents():
     # Imported late: those packages import this one for the scope function.
     from app.auth.models import UserDepartment
     from app.awards.models import Award
-    from app.kit.resource import Dependent
     from app.procurements.models import Procurement
+    from app.records.resource import Dependent
 
     return (
         Dependent(Procurement, "department_id", "procurements"),

@@ -8,9 +8,10 @@ from app.awards.models import AwardKind
 from app.awards.service import award_resource
 from app.goals.models import GoalPublic
 from app.goals.service import carry_over_goals, goal_resource
-from app.kit import crud
-from app.kit.routes import WRITE_ERRORS, RecordId, mount_children, mount_crud, writer
+from app.kit.params import WRITE_ERRORS, RecordId
 from app.procurements.service import procurement_resource
+from app.records import crud
+from app.records.routes import mount_children, mount_crud, writer
 
 router = APIRouter(tags=["goals"])
 goals = goal_resource()

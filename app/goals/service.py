@@ -9,9 +9,9 @@ from app.auth.principal import Principal
 from app.awards.models import Award
 from app.goals.models import Goal, GoalCreate, GoalPublic, GoalQuery, GoalUpdate
 from app.kit.problems import Conflict, InvalidInput
-from app.kit.resource import Dependent, Reference, Resource
 from app.priorities.models import Priority
 from app.procurements.models import Procurement
+from app.records.resource import Dependent, Reference, Resource
 
 
 def owned_by_departments(

@@ -8,11 +8,13 @@ from app.auth.dependencies import SessionDep
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
 from app.db import utcnow
-from app.kit import crud
 from app.kit.pagination import Page
-from app.kit.routes import ERRORS, WRITE_ERRORS, RecordId, mount_children, mount_crud, reader, with_sort_fields, writer
+from app.kit.params import ERRORS, WRITE_ERRORS, RecordId
+from app.kit.preconditions import etag
 from app.meetings.models import MeetingCreate, MeetingPublic
 from app.meetings.service import action_item_resource, agenda, meeting_resource
+from app.records import crud
+from app.records.routes import mount_children, mount_crud, reader, with_sort_fields, writer
 
 router = APIRouter(tags=["meetings and action items"])
 meetings = meeting_resource()
@@ -56,7 +58,7 @@ def _mount_award_meetings(kind: AwardKind) -> None:
         record = crud.create_record(
             session, meetings, principal=principal, data=body, extra={"award_id": award.id, "agenda": generated}
         )
-        response.headers["ETag"] = crud.etag(record)
+        response.headers["ETag"] = etag(record)
         response.headers["Location"] = f"/api/v1/meetings/{record.id}"
         return record
 

@@ -13,7 +13,6 @@ from app.awards.models import Award
 from app.awards.service import award_scope
 from app.db import utcnow
 from app.kit.problems import InvalidInput
-from app.kit.resource import Dependent, Resource
 from app.meetings.models import (
     ActionItem,
     ActionItemCreate,
@@ -29,6 +28,7 @@ from app.meetings.models import (
 )
 from app.metrics.models import Metric
 from app.readings.models import Reading
+from app.records.resource import Dependent, Resource
 from app.status.models import StatusTransition
 
 

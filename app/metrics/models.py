@@ -13,26 +13,16 @@ from sqlmodel import Field, SQLModel
 
 from app.config import get_settings
 from app.db import ExactDecimal, choice
+from app.engine import Direction, ToleranceMode
 from app.kit.fields import MAX_INT_ID, Day, Flag, Measure, NonNegativeMeasure
 from app.kit.models import STRICT, RecordPublic, TableBase, partial_model
 from app.kit.pagination import ListQuery
 from app.periods import Cadence, PeriodError, parse
 
 
-class Direction(StrEnum):
-    increase = "increase"  # higher is better, e.g. job placements
-    decrease = "decrease"  # lower is better, e.g. response time
-    maintain_range = "maintain_range"  # stay inside [range_min, range_max]
-
-
 class IndicatorType(StrEnum):
     leading = "leading"
     lagging = "lagging"
-
-
-class ToleranceMode(StrEnum):
-    percent = "percent"  # bands are a percentage of the expected value
-    absolute = "absolute"  # bands are in the metric's own unit
 
 
 def _value(**kwargs: Any) -> Any:

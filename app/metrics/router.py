@@ -3,8 +3,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.goals.service import goal_resource
-from app.kit.routes import mount_children, mount_crud
 from app.metrics.service import metric_resource
+from app.records.routes import mount_children, mount_crud
 
 router = APIRouter(tags=["metrics"])
 metrics = metric_resource()

@@ -4,8 +4,8 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session
 
 from app.goals.service import owned_by_departments
-from app.kit.resource import Resource
 from app.metrics.models import Metric, MetricCreate, MetricPublic, MetricQuery, MetricUpdate
+from app.records.resource import Resource
 
 
 def metric_scope(departments: frozenset[int]) -> ColumnElement[bool]:

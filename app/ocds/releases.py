@@ -17,7 +17,8 @@ from typing import Any
 
 from app.awards.models import Award
 from app.departments.models import Department
-from app.metrics.models import Direction, Metric
+from app.engine import Direction
+from app.metrics.models import Metric
 from app.ocds import codelists
 from app.periods import Cadence, Period, PeriodError, containing, label, parse
 from app.procurements.models import Procurement

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.kit.limits import SECURITY_HEADERS
 from app.kit.problems import problem_response
-from app.ops.metrics import UNMATCHED, observe_request, route_label
+from app.kit.telemetry import UNMATCHED, observe_request, route_label
 
 access_log = logging.getLogger("app.access")
 error_log = logging.getLogger("app.problems")

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from app.db import get_engine
 from app.kit.problems import Problem, problem_response
 from app.migrations import is_at_head
-from app.ops.metrics import render
+from app.ops.scrape import render
 
 router = APIRouter(tags=["operations"])
 

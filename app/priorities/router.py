@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
-from app.kit.routes import mount_crud
 from app.priorities.service import priority_resource
+from app.records.routes import mount_crud
 
 router = APIRouter(tags=["priorities"])
 mount_crud(router, priority_resource(), "/priorities")

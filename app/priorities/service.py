@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.kit.resource import Dependent, Resource
 from app.priorities.models import Priority, PriorityCreate, PriorityPublic, PriorityQuery, PriorityUpdate
+from app.records.resource import Dependent, Resource
 
 
 def priority_resource() -> Resource:

@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
-from app.kit.routes import mount_crud
 from app.procurements.service import procurement_resource
+from app.records.routes import mount_crud
 
 router = APIRouter(tags=["procurements"])
 mount_crud(router, procurement_resource(), "/procurements")

@@ -4,7 +4,6 @@ from sqlalchemy import ColumnElement
 
 from app.departments.models import Department
 from app.departments.service import department_scope
-from app.kit.resource import Dependent, Reference, Resource
 from app.procurements.models import (
     Procurement,
     ProcurementCreate,
@@ -12,6 +11,7 @@ from app.procurements.models import (
     ProcurementQuery,
     ProcurementUpdate,
 )
+from app.records.resource import Dependent, Reference, Resource
 
 
 def procurement_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:

@@ -12,12 +12,13 @@ from app.auth.dependencies import SessionDep, SettingsDep, can
 from app.auth.principal import Principal
 from app.auth.roles import Action
 from app.config import Settings
-from app.kit import crud, idempotency
+from app.kit import idempotency
 from app.kit.pagination import MAX_PAGE_SIZE, Page
+from app.kit.params import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
+from app.kit.preconditions import etag
 from app.kit.problems import PROBLEM_MEDIA_TYPE, InvalidInput, Problem, UnsupportedMediaType
-from app.kit.routes import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
+from app.kit.telemetry import count_ingested, declare_outcomes
 from app.metrics.service import metric_resource
-from app.ops.metrics import count_ingested
 from app.readings import csv_import, service
 from app.readings.ingest import ingest
 from app.readings.models import Outcome
@@ -34,9 +35,12 @@ from app.readings.schemas import (
     ReadingWriteResult,
     canonical_items,
 )
+from app.records import crud
 from app.status.sweep import refresh_metrics
 
 router = APIRouter(tags=["readings"])
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
+declare_outcomes(OUTCOMES)
 _metrics = metric_resource()
 
 IdempotencyKey = Annotated[
@@ -113,7 +117,7 @@ def _run_batch(
         instance=instance,
     )
     if status_code == 200 and not replayed:
-        count_ingested(result["summary"])
+        count_ingested(result["summary"], OUTCOMES)
     _refresh_later(background, session, touched)
     return _respond(status_code, result, replayed)
 
@@ -249,7 +253,7 @@ def post_reading(
         instance=request.url.path,
     )
     if status_code < 300 and not replayed:
-        count_ingested({result["outcome"]: 1})
+        count_ingested({result["outcome"]: 1}, OUTCOMES)
     _refresh_later(background, session, touched)
     return _respond(status_code, result, replayed)
 
@@ -289,7 +293,7 @@ def read_reading(
     response: Response,  # type: ignore[valid-type]
 ) -> Any:
     reading = service.visible_reading(session, principal=principal, reading_id=id)
-    response.headers["ETag"] = crud.etag(reading)
+    response.headers["ETag"] = etag(reading)
     return ReadingDetail.model_validate(reading.model_dump() | {"history": service.history(session, reading)})
 
 
@@ -309,7 +313,7 @@ def verify_reading(
 ) -> Any:
     reading = service.visible_reading(session, principal=principal, reading_id=id)
     reading = service.verify(session, principal=principal, reading=reading, if_match=if_match)
-    response.headers["ETag"] = crud.etag(reading)
+    response.headers["ETag"] = etag(reading)
     return reading
 
 

@@ -11,13 +11,14 @@ from app.auth.principal import Principal
 from app.awards.models import Award
 from app.awards.service import award_scope
 from app.db import utcnow
-from app.kit import crud
 from app.kit.pagination import paginate
+from app.kit.preconditions import check_if_match
 from app.kit.problems import InvalidInput, NotFound
 from app.metrics.models import Metric
 from app.metrics.service import metric_resource, metric_scope
 from app.readings.models import PeriodLock, Reading, ReadingRevision
 from app.readings.schemas import PeriodLockCreate
+from app.records import crud
 
 
 def visible_reading(session: Session, *, principal: Principal, reading_id: int) -> Reading:
@@ -50,7 +51,7 @@ def list_readings(
 
 def verify(session: Session, *, principal: Principal, reading: Reading, if_match: str | None) -> Reading:
     """Marks the current value as checked by the city; a later correction clears the mark."""
-    crud.check_if_match(reading, if_match, required=False)
+    check_if_match(reading, if_match, required=False)
     if reading.verified_at is None:
         assert reading.id is not None
         reading.verified_at = verified_at = utcnow()

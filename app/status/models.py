@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from app.db import ExactDecimal, UTCDateTime, choice, utcnow
-from app.status.engine import Freshness, Performance
+from app.engine import Freshness, Performance
 
 
 class MetricStatus(SQLModel, table=True):

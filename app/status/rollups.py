@@ -12,11 +12,11 @@ from app.auth.principal import Principal
 from app.awards.models import Award, AwardStatus
 from app.db import utcnow
 from app.departments.models import Department
+from app.engine import Freshness, Performance, worst
 from app.goals.models import Goal
 from app.meetings.service import overdue_action_items
 from app.metrics.models import Metric
 from app.priorities.models import Priority
-from app.status.engine import Freshness, Performance, worst
 from app.status.models import MetricStatus
 from app.status.schemas import AwardStatusOut, PortfolioStatusOut, RollupRow, StatusCounts, summary_of
 from app.status.service import evaluate_metrics

@@ -8,9 +8,9 @@ from app.auth.dependencies import SessionDep, can
 from app.auth.roles import Action
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
-from app.kit import crud
-from app.kit.routes import ERRORS, RecordId
+from app.kit.params import ERRORS, RecordId
 from app.metrics.service import metric_resource
+from app.records import crud
 from app.status import rollups
 from app.status.schemas import AwardStatusOut, MetricStatusOut, PortfolioStatusOut, detail_of, summary_of
 from app.status.service import evaluate_metrics

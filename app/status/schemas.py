@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from app.status.engine import Evaluation, Freshness, Performance
+from app.engine import Evaluation, Freshness, Performance
 
 
 class ReasonOut(BaseModel):

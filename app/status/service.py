@@ -17,11 +17,11 @@ from app.alerts import service as alerts
 from app.awards.models import Award
 from app.config import get_settings
 from app.db import utcnow
+from app.engine import Definition, Evaluation, evaluate
 from app.kit.sql import in_values
 from app.metrics.models import Metric
 from app.periods import Period, PeriodError, parse
 from app.readings.models import Reading
-from app.status.engine import Definition, Evaluation, evaluate
 from app.status.models import MetricStatus, StatusTransition
 
 

@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 from app.awards.models import Award, AwardStatus
 from app.db import make_engine
 from app.kit.idempotency import purge_expired
+from app.kit.telemetry import SWEEP_DURATION
 from app.metrics.models import Metric
-from app.ops.metrics import SWEEP_DURATION
 from app.status.service import RefreshSummary, refresh
 
 log = logging.getLogger("app.sweep")

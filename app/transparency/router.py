@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, Query, Response
 from app.auth.dependencies import SessionDep
 from app.awards.models import AwardKind
 from app.kit.pagination import Page
-from app.kit.routes import RecordId, with_sort_fields
+from app.kit.params import RecordId
+from app.records.routes import with_sort_fields
 from app.transparency import service
 from app.transparency.caching import cached_json
 from app.transparency.schemas import (

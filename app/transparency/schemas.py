@@ -14,11 +14,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.awards.models import AwardKind, AwardStatus
+from app.engine import Direction, Freshness, Performance
 from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import ListQuery
-from app.metrics.models import Direction
 from app.periods import Cadence
-from app.status.engine import Freshness, Performance
 
 
 class _Public(BaseModel):

@@ -15,14 +15,14 @@ from sqlmodel import Session, col, select
 from app.auth.principal import SYSTEM
 from app.awards.models import Award, AwardKind, AwardStatus
 from app.departments.models import Department
+from app.engine import Evaluation, Performance, PeriodResult, worst
 from app.goals.models import Goal
-from app.kit import crud
 from app.kit.problems import NotFound
-from app.kit.resource import Resource
 from app.kit.sql import in_values
 from app.metrics.models import Metric
 from app.priorities.models import Priority
-from app.status.engine import Evaluation, Performance, PeriodResult, worst
+from app.records import crud
+from app.records.resource import Resource
 from app.status.models import MetricStatus
 from app.status.schemas import tidy
 from app.status.service import evaluate_metrics

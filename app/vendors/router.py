@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from app.kit.routes import mount_crud
+from app.records.routes import mount_crud
 from app.vendors.service import vendor_resource
 
 router = APIRouter(tags=["vendors"])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.kit.resource import Dependent, Resource
+from app.records.resource import Dependent, Resource
 from app.vendors.models import Vendor, VendorCreate, VendorPublic, VendorQuery, VendorUpdate
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.config import get_settings
 from app.db import get_engine
-from app.kit import crud
 from app.kit.problems import is_database_timeout
+from app.records import crud
 from tests.support import Actor, assert_problem
 
 

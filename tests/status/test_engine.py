@@ -12,18 +12,19 @@ from typing import Any
 
 import pytest
 
-from app.metrics.models import Direction, ToleranceMode
-from app.periods import Cadence, Period, parse
-from app.status.engine import (
+from app.engine import (
     Definition,
+    Direction,
     Evaluation,
     Freshness,
     Performance,
     PeriodResult,
+    ToleranceMode,
     evaluate,
     expected_at,
     worst,
 )
+from app.periods import Cadence, Period, parse
 
 D = Decimal
 

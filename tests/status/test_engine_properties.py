@@ -13,19 +13,20 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.metrics.models import Direction, ToleranceMode
-from app.periods import Cadence, Period, parse
-from app.status.engine import (
+from app.engine import (
     SEVERITY_ORDER,
     Definition,
+    Direction,
     Freshness,
     Performance,
     PeriodResult,
+    ToleranceMode,
     band_status,
     evaluate,
     shortfall,
     worst,
 )
+from app.periods import Cadence, Period, parse
 
 D = Decimal
 CENT = D("0.01")

@@ -31,12 +31,22 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
-from app.metrics.models import Direction, ToleranceMode
 from app.periods import Cadence, Period, label, periods_between
 
 HUNDRED = Decimal(100)
 FORECAST_MIN_READINGS = 3
 FORECAST_WINDOW = 6
+
+
+class Direction(StrEnum):
+    increase = "increase"  # higher is better, e.g. job placements
+    decrease = "decrease"  # lower is better, e.g. response time
+    maintain_range = "maintain_range"  # stay inside [range_min, range_max]
+
+
+class ToleranceMode(StrEnum):
+    percent = "percent"  # bands are a percentage of the expected value
+    absolute = "absolute"  # bands are in the metric's own unit
 
 
 class Performance(StrEnum):
@@ -83,9 +93,53 @@ class Definition:
     fiscal_start_month: int = 7
 
 
+class Dimension(StrEnum):
+    """The three things a metric's status says: how it performs, whether its data is on time, where it heads."""
+
+    performance = "performance"
+    freshness = "freshness"
+    forecast = "forecast"
+
+
+class ReasonCode(StrEnum):
+    """Why a metric has its status; each code explains one dimension."""
+
+    below_expected = "below_expected"
+    above_expected = "above_expected"
+    outside_range = "outside_range"
+    escalated_consecutive = "escalated_consecutive"
+    no_data = "no_data"
+    overdue = "overdue"
+    missing_periods = "missing_periods"
+    projected_miss = "projected_miss"
+    target_missed = "target_missed"
+
+    @property
+    def dimension(self) -> Dimension:
+        return _DIMENSIONS[self]
+
+    @property
+    def is_shortfall(self) -> bool:
+        """A value on the wrong side of its expectation (the headline of a performance alert)."""
+        return self in (ReasonCode.below_expected, ReasonCode.above_expected, ReasonCode.outside_range)
+
+
+_DIMENSIONS = {
+    ReasonCode.below_expected: Dimension.performance,
+    ReasonCode.above_expected: Dimension.performance,
+    ReasonCode.outside_range: Dimension.performance,
+    ReasonCode.escalated_consecutive: Dimension.performance,
+    ReasonCode.no_data: Dimension.performance,
+    ReasonCode.overdue: Dimension.freshness,
+    ReasonCode.missing_periods: Dimension.freshness,
+    ReasonCode.projected_miss: Dimension.forecast,
+    ReasonCode.target_missed: Dimension.forecast,
+}
+
+
 @dataclass(frozen=True)
 class Reason:
-    code: str
+    code: ReasonCode
     message: str
 
 
@@ -124,6 +178,13 @@ class Evaluation:
     def latest(self) -> PeriodResult | None:
         reported = [p for p in self.periods if p.actual is not None]
         return reported[-1] if reported else None
+
+    def reason(self, code: ReasonCode) -> str | None:
+        return next((r.message for r in self.reasons if r.code == code), None)
+
+    def reason_for(self, dimension: Dimension) -> str | None:
+        """The first reason explaining `dimension`, if any."""
+        return next((r.message for r in self.reasons if r.code.dimension == dimension), None)
 
 
 # --- expected values and shortfalls ----------------------------------------------------------------
@@ -209,7 +270,7 @@ def evaluate(
     performance = latest.status if latest else Performance.no_data
     freshness, freshness_reasons = _freshness(definition, results, as_of)
     forecast, forecast_reasons = _forecast(definition, results, as_of)
-    reasons: list[Reason] = list(latest.reasons) if latest else [Reason("no_data", "No readings yet.")]
+    reasons: list[Reason] = list(latest.reasons) if latest else [Reason(ReasonCode.no_data, "No readings yet.")]
     reasons += freshness_reasons + forecast_reasons
     return Evaluation(
         as_of=as_of,
@@ -264,7 +325,7 @@ def _evaluate_period(
         if with_reasons:
             reasons.append(
                 Reason(
-                    "escalated_consecutive",
+                    ReasonCode.escalated_consecutive,
                     f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row "
                     f"(escalates after {definition.escalate_after_periods}).",
                 )
@@ -292,11 +353,11 @@ def _shortfall_reason(
         low, high = definition.range_min, definition.range_max
         side = "below" if low is not None and actual < low else "above"
         return Reason(
-            "outside_range",
+            ReasonCode.outside_range,
             f"{name}: {value}, {size} {side} the range {_num(low)} to {_num(high)} ({band_text}){run_text}.",
         )
     side = "below" if definition.direction == Direction.increase else "above"
-    code = "below_expected" if side == "below" else "above_expected"
+    code = ReasonCode.below_expected if side == "below" else ReasonCode.above_expected
     return Reason(code, f"{name}: {value}, {size} {side} the expected {_num(expected)} ({band_text}){run_text}.")
 
 
@@ -312,12 +373,12 @@ def _freshness(definition: Definition, results: list[PeriodResult], as_of: date)
         earlier = len(missing) - 1
         extra = f"; {earlier} earlier {_period_word(definition.cadence, earlier)} also missing" if earlier else ""
         return Freshness.overdue, [
-            Reason("overdue", f"{latest_due.label}: no reading, due by {deadline.isoformat()}{extra}.")
+            Reason(ReasonCode.overdue, f"{latest_due.label}: no reading, due by {deadline.isoformat()}{extra}.")
         ]
     reasons = (
         [
             Reason(
-                "missing_periods",
+                ReasonCode.missing_periods,
                 f"{len(missing)} earlier {_period_word(definition.cadence, len(missing))} "
                 f"without a reading: {', '.join(r.label for r in missing[:6])}.",
             )
@@ -337,7 +398,7 @@ def _forecast(definition: Definition, results: list[PeriodResult], as_of: date) 
         if final is not None and final.status == Performance.off_track:
             return None, [
                 Reason(
-                    "target_missed",
+                    ReasonCode.target_missed,
                     f"The target date {target_date.isoformat()} has passed and {final.label} is off track.",
                 )
             ]
@@ -364,7 +425,7 @@ def _forecast(definition: Definition, results: list[PeriodResult], as_of: date) 
     )
     return forecast, [
         Reason(
-            "projected_miss",
+            ReasonCode.projected_miss,
             f"At the recent trend ({len(reported)} readings) the metric reaches {_num(projected)} {definition.unit} "
             f"by {target_date.isoformat()}, missing {target_text} beyond the off-track band.",
         )

@@ -26,7 +26,7 @@ from app.auth.roles import Role
 from app.config import Settings
 from app.db import utcnow
 from app.departments.models import Department
-from app.kit.crud import check_if_match
+from app.kit.preconditions import check_if_match
 from app.kit.problems import AppError, Conflict, InvalidInput, TooManyRequests
 
 # A client address may fail more often than one account: many people can share an office NAT.

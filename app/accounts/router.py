@@ -7,7 +7,8 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from app.auth import service, tokens
+from app.accounts import service
+from app.auth import tokens
 from app.auth.dependencies import SessionDep, SettingsDep, can
 from app.auth.models import (
     ServiceAccount,
@@ -21,10 +22,10 @@ from app.auth.models import (
 )
 from app.auth.principal import PrincipalKind
 from app.auth.roles import Action, Role
-from app.kit.crud import etag
 from app.kit.pagination import Page, PageQuery, paginate
+from app.kit.params import ERRORS, WRITE_ERRORS, IfMatch, RecordId
+from app.kit.preconditions import etag
 from app.kit.problems import InvalidInput, NotFound, Problem
-from app.kit.routes import ERRORS, WRITE_ERRORS, IfMatch, RecordId
 
 router = APIRouter(tags=["auth"])
 

@@ -7,43 +7,17 @@ time, and they refer to the resource's own schema classes.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field, create_model
 
 from app.auth.dependencies import Authorize, SessionDep
 from app.auth.principal import Principal
 from app.auth.roles import Action
-from app.kit import crud
-from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import Page
-from app.kit.problems import Problem
-from app.kit.resource import Resource
-
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT_ID, description="Record id")]
-_ENTITY_TAG = r'(W/)?"[\x21\x23-\x7e]*"'
-IF_MATCH_PATTERN = rf"^(\*|{_ENTITY_TAG}(\s*,\s*{_ENTITY_TAG})*)$"
-OPTIONAL_IF_MATCH_PATTERN = IF_MATCH_PATTERN.replace("^(", "^(|", 1)  # sent empty counts as absent
-# Required: a missing If-Match is answered 428 (RFC 6585), see `kit.problems`.
-IfMatch = Annotated[
-    str,
-    Header(
-        alias="If-Match",
-        pattern=IF_MATCH_PATTERN,
-        description='ETag of the version being changed, from the last GET, e.g. "v3"',
-    ),
-]
-OptionalIfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", pattern=OPTIONAL_IF_MATCH_PATTERN, description="Optional ETag guard"),
-]
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (400, 401, 403, 404, 422)
-}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
-    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (409, 412, 428)
-}
-
+from app.kit.params import ERRORS, WRITE_ERRORS, IfMatch, OptionalIfMatch, RecordId
+from app.kit.preconditions import etag
+from app.records import crud
+from app.records.resource import Resource
 
 _QUERY_MODELS: dict[tuple[str, tuple[str, ...]], type[BaseModel]] = {}
 
@@ -124,7 +98,7 @@ def mount_crud(router: APIRouter, resource: Resource, path: str, *, with_create:
             response: Response,  # type: ignore[valid-type]
         ) -> Any:  # type: ignore[valid-type]
             record = crud.create_record(session, resource, principal=principal, data=body)
-            response.headers["ETag"] = crud.etag(record)
+            response.headers["ETag"] = etag(record)
             response.headers["Location"] = f"{request.url.path.rstrip('/')}/{record.id}"
             return record
 
@@ -137,7 +111,7 @@ def mount_crud(router: APIRouter, resource: Resource, path: str, *, with_create:
     )
     def read(session: SessionDep, principal: Reader, id: RecordId, response: Response) -> Any:
         record = crud.get_record(session, resource, principal=principal, record_id=id)
-        response.headers["ETag"] = crud.etag(record)
+        response.headers["ETag"] = etag(record)
         return record
 
     @router.patch(
@@ -156,7 +130,7 @@ def mount_crud(router: APIRouter, resource: Resource, path: str, *, with_create:
         if_match: IfMatch,
     ) -> Any:
         record = crud.update_record(session, resource, principal=principal, record_id=id, patch=body, if_match=if_match)
-        response.headers["ETag"] = crud.etag(record)
+        response.headers["ETag"] = etag(record)
         return record
 
     @router.delete(
@@ -220,6 +194,6 @@ def mount_children(
     ) -> Any:
         owner = crud.get_record(session, parent, principal=principal, record_id=id)
         record = crud.create_record(session, child, principal=principal, data=body, extra=owner_fields(owner))
-        response.headers["ETag"] = crud.etag(record)
+        response.headers["ETag"] = etag(record)
         response.headers["Location"] = f"/api/v1/{child.area}/{record.id}"
         return record

@@ -1,4 +1,4 @@
-"""Prometheus metrics, served at `/metrics`.
+"""Prometheus instruments (served at `/metrics` by `app.ops.scrape`).
 
 Every label has a small, fixed set of values: HTTP method (unknown methods count as `other`), route
 *template* (`/api/v1/contracts/{id}`, never the raw path; `unmatched` for paths no route matches), status
@@ -13,24 +13,13 @@ time, so they are right either way.
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from prometheus_client import Counter, Histogram
 from starlette.types import Scope
 
-from app.alerts.models import Alert, AlertKind, AlertStatus, Severity
 from app.kit.route_cache import RouteCache
-from app.readings.models import Outcome
-
-log = logging.getLogger("app.metrics")
 
 UNMATCHED = "unmatched"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -56,8 +45,6 @@ SWEEP_DURATION = Histogram(
     "Duration of a sweep that re-evaluated every metric of active contracts and grants",
     buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800),
 )
-for _outcome in Outcome:
-    READINGS_INGESTED.labels(_outcome.value)  # present (at 0) before the first reading
 
 
 def method_label(method: str) -> str:
@@ -95,61 +82,17 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     HTTP_DURATION.labels(method, route).observe(seconds)
 
 
-def count_ingested(summary: Mapping[str, Any]) -> None:
+def declare_outcomes(outcomes: Iterable[str]) -> None:
+    """Shows each ingest outcome (at 0) before the first reading arrives."""
+    for outcome in outcomes:
+        READINGS_INGESTED.labels(outcome)
+
+
+def count_ingested(summary: Mapping[str, Any], outcomes: Iterable[str]) -> None:
     """Counts the outcomes of a committed post: {"created": 3, "unchanged": 1, ...}."""
-    for outcome in Outcome:
-        count = int(summary.get(outcome.value) or 0)
+    for outcome in outcomes:
+        count = int(summary.get(outcome) or 0)
         if count:
-            READINGS_INGESTED.labels(outcome.value).inc(count)
+            READINGS_INGESTED.labels(outcome).inc(count)
 
 
-class OpenAlertsCollector:
-    """`rdc_open_alerts{kind, severity}`: unresolved alerts, counted by the database at scrape time."""
-
-    def collect(self) -> Iterator[Metric]:
-        from app.db import get_engine
-
-        statement = (
-            select(Alert.kind, Alert.severity, func.count())  # type: ignore[call-overload]
-            .where(Alert.status != AlertStatus.resolved)
-            .group_by(Alert.kind, Alert.severity)
-        )
-        try:
-            with get_engine().connect() as connection:
-                rows = connection.execute(statement).all()
-        except SQLAlchemyError as error:  # the rest of the scrape still works while the database is away
-            log.warning("open alerts not counted: %s", type(error).__name__)
-            return
-        counts = {(AlertKind(kind), Severity(severity)): int(n) for kind, severity, n in rows}
-        family = GaugeMetricFamily(
-            "rdc_open_alerts",
-            "Unresolved alerts (open or acknowledged), by kind and severity",
-            labels=["kind", "severity"],
-        )
-        for kind in AlertKind:
-            for severity in Severity:
-                family.add_metric([kind.value, severity.value], counts.get((kind, severity), 0))
-        yield family
-
-
-_open_alerts = OpenAlertsCollector()
-
-
-def render() -> tuple[bytes, str]:
-    """The scrape: this process's metrics (or every worker's, in multiprocess mode) and the open alerts."""
-    registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        MultiProcessCollector(registry)
-    else:
-        registry.register(REGISTRY)
-    registry.register(_open_alerts)
-    return generate_latest(registry), CONTENT_TYPE_LATEST
-
-
-def reset_multiprocess_dir(path: str) -> None:
-    """Empties prometheus_client's multiprocess directory before the workers start (an earlier run's files
-    would otherwise be added to this run's counts)."""
-    directory = Path(path)
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("*.db"):
-        stale.unlink()

@@ -16,17 +16,9 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.db import utcnow
 from app.kit.pagination import ListQuery, paginate
-from app.kit.problems import (
-    IF_MATCH_MISSING,
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-)
-from app.kit.resource import Resource
+from app.kit.preconditions import check_if_match
+from app.kit.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from app.records.resource import Resource
 
 _PAGING_FIELDS = {"limit", "offset", "sort", "q"}
 
@@ -216,24 +208,6 @@ def check_field_rules(data: BaseModel) -> None:
             "; ".join(f"{field} {message}" for field, message in problems),
             errors=[FieldError(field=f"body.{field}", message=message, code="invalid") for field, message in problems],
         )
-
-
-def etag(record: Any) -> str:
-    return f'"v{record.version}"'
-
-
-def check_if_match(record: Any, if_match: str | None, *, required: bool) -> int:
-    """The record's version, after checking the client's If-Match against it (RFC 9110 13.1.1)."""
-    if not if_match:  # absent, or sent empty
-        if required:
-            raise PreconditionRequired(IF_MATCH_MISSING)
-        return int(record.version)
-    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in candidates and etag(record) not in candidates:
-        raise PreconditionFailed(
-            f"If-Match {if_match!r} does not match the current version {etag(record)}; reload and retry"
-        )
-    return int(record.version)
 
 
 def _check_references(session: Session, resource: Resource, principal: Principal, values: dict[str, Any]) -> None:

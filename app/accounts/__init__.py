@@ -1,0 +1,1 @@
+"""User accounts, service accounts and signing in."""
