@@ -28,6 +28,7 @@ from app.kit.limits import BodyLimitMiddleware
 from app.kit.problems import install_problem_handlers
 from app.kit.request_context import RequestIdMiddleware
 from app.meetings.router import router as meetings_router
+from app.metrics.router import carry_over_router
 from app.metrics.router import router as metrics_router
 from app.ocds.router import router as ocds_router
 from app.ops.logs import configure_logging
@@ -125,6 +126,7 @@ def create_app() -> FastAPI:
         procurements_router,
         awards_router,
         goals_router,
+        carry_over_router,
         metrics_router,
         readings_router,
         status_router,

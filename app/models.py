@@ -8,6 +8,7 @@ from app.auth.models import ServiceAccount, SignInFailure, User, UserDepartment
 from app.awards.models import Award
 from app.departments.models import Department
 from app.goals.models import Goal
+from app.jobs.models import MetricRefreshRequest
 from app.kit.idempotency import IdempotencyRecord
 from app.meetings.models import ActionItem, Meeting
 from app.metrics.models import Metric
@@ -30,6 +31,7 @@ __all__ = [
     "IdempotencyRecord",
     "Meeting",
     "Metric",
+    "MetricRefreshRequest",
     "MetricStatus",
     "PeriodLock",
     "Priority",

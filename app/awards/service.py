@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.auth.models import User
 from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardUpdate
 from app.departments.models import Department
 from app.departments.service import department_scope
+from app.jobs.refresh_queue import enqueue_award
 from app.kit.problems import InvalidInput
 from app.procurements.models import Procurement
 from app.procurements.service import procurement_scope
@@ -32,20 +33,13 @@ def _check_procurement_department(session: Session, award: Award) -> None:
         )
 
 
-def _refresh_statuses(session: Session, award: Award) -> None:
-    """A new term or status changes which periods count: re-evaluate the award's metrics now."""
-    from app.metrics.models import Metric
-    from app.status.service import refresh
-
-    metric_ids = [i for i in session.exec(select(Metric.id).where(Metric.award_id == award.id)).all() if i]
-    if metric_ids:
-        refresh(session, metric_ids)
-        session.commit()
+def _queue_refresh(session: Session, award: Award) -> None:
+    """A new term or status changes which periods count: queue the award's metrics for re-evaluation."""
+    if award.id is not None:
+        enqueue_award(session, award.id)
 
 
 def award_resource(kind: AwardKind) -> Resource:
-    from app.goals.models import Goal
-
     area = f"{kind.value}s"
     return Resource(
         name=kind.value,
@@ -75,8 +69,8 @@ def award_resource(kind: AwardKind) -> Resource:
             Reference("procurement_id", Procurement, "procurement", procurement_scope),
             Reference("contract_manager_id", User, "user"),
         ),
-        dependents=(Dependent(Goal, "award_id", "goals"),),
+        dependents=(Dependent("goal", "award_id", "goals"),),
         scope=award_scope,
         check=_check_procurement_department,
-        after_change=_refresh_statuses,
+        on_change=_queue_refresh,
     )

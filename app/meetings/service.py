@@ -69,7 +69,7 @@ def meeting_resource() -> Resource:
         public_schema=MeetingPublic,
         query_schema=MeetingQuery,
         sortable=("id", "held_on", "created_at", "updated_at"),
-        dependents=(Dependent(ActionItem, "meeting_id", "action items"),),
+        dependents=(Dependent("action_item", "meeting_id", "action items"),),
         scope=_owned_by_department(Meeting),
     )
 

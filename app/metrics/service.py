@@ -4,6 +4,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session
 
 from app.goals.service import owned_by_departments
+from app.jobs.refresh_queue import enqueue_metrics
 from app.metrics.models import Metric, MetricCreate, MetricPublic, MetricQuery, MetricUpdate
 from app.records.resource import Resource
 
@@ -12,13 +13,10 @@ def metric_scope(departments: frozenset[int]) -> ColumnElement[bool]:
     return owned_by_departments(Metric.award_id, Metric.procurement_id, departments)  # type: ignore[arg-type]
 
 
-def _refresh_status(session: Session, metric: Metric) -> None:
+def _queue_refresh(session: Session, metric: Metric) -> None:
     """A changed target, tolerance or cadence changes the metric's status now, not at the next sweep."""
-    from app.status.service import refresh
-
     if metric.id is not None and metric.award_id is not None:
-        refresh(session, [metric.id])
-        session.commit()
+        enqueue_metrics(session, [metric.id])
 
 
 def metric_resource() -> Resource:
@@ -34,5 +32,5 @@ def metric_resource() -> Resource:
         search_columns=("name", "code"),
         unique=(("award_id", "code"), ("procurement_id", "code")),
         scope=metric_scope,
-        after_change=_refresh_status,
+        on_change=_queue_refresh,
     )

@@ -5,8 +5,6 @@ from app.records.resource import Dependent, Resource
 
 
 def priority_resource() -> Resource:
-    from app.goals.models import Goal
-
     return Resource(
         name="priority",
         area="priorities",
@@ -18,5 +16,5 @@ def priority_resource() -> Resource:
         sortable=("id", "code", "title", "target_year", "created_at", "updated_at"),
         search_columns=("title",),
         unique=(("code",),),
-        dependents=(Dependent(Goal, "priority_id", "goals"),),
+        dependents=(Dependent("goal", "priority_id", "goals"),),
     )

@@ -19,9 +19,6 @@ def procurement_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
 
 
 def procurement_resource() -> Resource:
-    from app.awards.models import Award
-    from app.goals.models import Goal
-
     return Resource(
         name="procurement",
         area="procurements",
@@ -35,8 +32,8 @@ def procurement_resource() -> Resource:
         unique=(("external_id",),),
         references=(Reference("department_id", Department, "department", department_scope),),
         dependents=(
-            Dependent(Award, "procurement_id", "contracts or grants"),
-            Dependent(Goal, "procurement_id", "goals"),
+            Dependent("award", "procurement_id", "contracts or grants"),
+            Dependent("goal", "procurement_id", "goals"),
         ),
         scope=procurement_scope,
     )

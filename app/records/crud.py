@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from app.audit import service as audit
 from app.auth.principal import Principal
@@ -108,10 +108,10 @@ def create_record(
     _flush(session, resource)
     _ensure_in_scope(session, resource, principal, record.id)  # type: ignore[attr-defined]
     audit.record_creation(session, actor=principal, entity=resource.name, created=record)
+    if resource.on_change:
+        resource.on_change(session, record)
     session.commit()
     session.refresh(record)
-    if resource.after_change:
-        resource.after_change(session, record)
     return record
 
 
@@ -168,10 +168,10 @@ def update_record(
             action="update",
             changes=audit.diff(before, audit.snapshot(record)),
         )
+        if resource.on_change:
+            resource.on_change(session, record)
         session.commit()
         session.refresh(record)
-        if resource.after_change:
-            resource.after_change(session, record)
     return record
 
 
@@ -181,7 +181,7 @@ def delete_record(
     record = get_record(session, resource, principal=principal, record_id=record_id)
     check_if_match(record, if_match, required=False)
     for dependent in resource.dependents:
-        count = session.exec(select(func.count()).where(getattr(dependent.model, dependent.column) == record_id)).one()
+        count = session.exec(select(func.count()).where(dependent.column_in(SQLModel.metadata) == record_id)).one()
         if count:
             raise Conflict(
                 f"{resource.name} {record_id} still has {count} {dependent.label}; delete or reassign them first"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, MetaData
 from sqlmodel import Session, SQLModel
 
 # Given the departments a principal may see, a SQL condition selecting the records they may see.
@@ -26,11 +26,18 @@ class Reference:
 
 @dataclass(frozen=True)
 class Dependent:
-    """Records that point at this one; deleting while any exist is a 409."""
+    """Records that point at this one; deleting while any exist is a 409.
 
-    model: type[SQLModel]
+    Named by table, not by model class: the tables that point at a record usually belong to packages above
+    it (a department's contracts), which it must not import. The name is resolved through the metadata.
+    """
+
+    table: str
     column: str
     label: str
+
+    def column_in(self, metadata: MetaData) -> ColumnElement[Any]:
+        return metadata.tables[self.table].c[self.column]
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,8 @@ class Resource:
     scoped_callers_create: bool = True
     # Domain rules that need the database, run on the merged record before it is written.
     check: Callable[[Session, Any], None] | None = None
-    # Runs after a create or update has committed, e.g. to re-evaluate statuses that depend on the record.
-    after_change: Callable[[Session, Any], None] | None = None
+    # Runs in the writer's transaction after a create or update is flushed, before the commit: the place to
+    # queue work that depends on the record (e.g. re-evaluating statuses), so that it commits with the change.
+    on_change: Callable[[Session, Any], None] | None = None
     # Query parameters that are not plain column equality, e.g. `overdue=true`.
     custom_filters: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)

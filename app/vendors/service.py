@@ -5,8 +5,6 @@ from app.vendors.models import Vendor, VendorCreate, VendorPublic, VendorQuery, 
 
 
 def vendor_resource() -> Resource:
-    from app.awards.models import Award
-
     return Resource(
         name="vendor",
         area="vendors",
@@ -18,5 +16,5 @@ def vendor_resource() -> Resource:
         sortable=("id", "legal_name", "created_at", "updated_at"),
         search_columns=("legal_name",),
         unique=(("identifier",),),
-        dependents=(Dependent(Award, "vendor_id", "contracts or grants"),),
+        dependents=(Dependent("award", "vendor_id", "contracts or grants"),),
     )

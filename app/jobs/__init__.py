@@ -1,0 +1,1 @@
+"""Durable background work, queued in the same transaction as the change that calls for it."""

@@ -1,0 +1,95 @@
+"""Queueing metric refreshes in the writer's transaction, and claiming them for a drain.
+
+Writers call `enqueue_metrics` (or `enqueue_award`) before they commit: the request commits with the change
+or not at all, so a crash after the commit loses nothing. A drain (`app.status.refresh_queue`) claims rows,
+evaluates their metrics and deletes the rows in one transaction. After a commit that queued work,
+`work_queued` is set, so that this process's worker starts at once instead of at its next poll.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import column, delete, event, func, insert, literal, select, table
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
+
+from app.db import utcnow
+from app.jobs.models import MetricRefreshRequest
+
+_QUEUED = "metric_refresh_queued"
+# Set after a commit that queued refreshes; the in-process worker waits on it.
+work_queued = threading.Event()
+
+_requests = MetricRefreshRequest.__table__  # type: ignore[attr-defined]
+# The metric table, by name: the queue sits below the metrics package and must not import it.
+_metric = table("metric", column("id"), column("award_id"))
+
+
+def enqueue_metrics(session: Session, metric_ids: Iterable[int]) -> None:
+    """Queues these metrics for re-evaluation, in the session's transaction."""
+    ids = sorted(set(metric_ids))
+    if not ids:
+        return
+    now = utcnow()
+    session.connection().execute(insert(_requests), [{"metric_id": i, "requested_at": now} for i in ids])
+    session.info[_QUEUED] = True
+
+
+def enqueue_award(session: Session, award_id: int) -> None:
+    """Queues every metric of a contract or grant (its term or status changed), in the session's transaction."""
+    selection = select(_metric.c.id, literal(utcnow(), MetricRefreshRequest.requested_at.type)).where(  # type: ignore[attr-defined]
+        _metric.c.award_id == award_id
+    )
+    result = session.connection().execute(
+        insert(_requests).from_select(["metric_id", "requested_at"], selection.order_by(_metric.c.id))
+    )
+    if result.rowcount:
+        session.info[_QUEUED] = True
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Queue rows taken by one drain transaction, and the metrics they ask for (ascending)."""
+
+    request_ids: tuple[int, ...]
+    metric_ids: tuple[int, ...]
+
+
+def claim(session: Session, limit: int) -> Claim:
+    """Takes up to `limit` queued requests, lowest metric first, and deletes them in the session's transaction.
+
+    On PostgreSQL the rows are taken `FOR UPDATE SKIP LOCKED`, so concurrent drains take different rows; on
+    SQLite the delete makes this transaction the database's single writer until it ends. Either way the
+    deletion only takes effect if the drain commits its new statuses.
+    """
+    pending = select(_requests.c.id).order_by(_requests.c.metric_id, _requests.c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pending = pending.with_for_update(skip_locked=True)
+    rows = (
+        session.connection()
+        .execute(delete(_requests).where(_requests.c.id.in_(pending)).returning(_requests.c.id, _requests.c.metric_id))
+        .all()
+    )
+    return Claim(
+        request_ids=tuple(sorted(row.id for row in rows)),
+        metric_ids=tuple(sorted({row.metric_id for row in rows})),
+    )
+
+
+def backlog(session: Session) -> int:
+    """Requests waiting (for readiness checks, tests and operators)."""
+    return int(session.connection().execute(select(func.count()).select_from(_requests)).scalar_one())
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _signal_worker(session: OrmSession) -> None:
+    if session.info.pop(_QUEUED, False):
+        work_queued.set()
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_queued(session: OrmSession) -> None:
+    session.info.pop(_QUEUED, None)
