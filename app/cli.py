@@ -139,7 +139,10 @@ def sweep() -> None:
     from app.status.sweep import sweep as run_sweep
 
     started = time.perf_counter()
-    summary = run_sweep(get_engine(), processes=get_settings().sweep_processes)
+    settings = get_settings()
+    summary = run_sweep(
+        get_engine(), fiscal_start_month=settings.fiscal_year_start_month, processes=settings.sweep_processes
+    )
     if summary is None:
         typer.echo("another process is sweeping; skipped")
         return
@@ -148,6 +151,31 @@ def sweep() -> None:
         f"{dict(summary.by_status)}; {summary.transitions} transitions; alerts opened {summary.alerts_opened}, "
         f"changed {summary.alerts_changed}, resolved {summary.alerts_resolved}"
     )
+
+
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Drain the queue once and exit (for cron or a job runner)")] = False,
+) -> None:
+    """Run queued background work: re-evaluate metrics whose readings or definitions changed.
+
+    Needed when the API processes run with RDC_JOBS_IN_PROCESS=false; any number may run, on any host.
+    """
+    from app.db import get_engine
+    from app.jobs.worker import Worker
+    from app.ops.logs import configure_logging
+    from app.status.drain import drain
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+    def refresh_queued_metrics() -> None:
+        drain(get_engine(), fiscal_start_month=settings.fiscal_year_start_month)
+
+    if once:
+        refresh_queued_metrics()
+        return
+    Worker("refresh-queue", refresh_queued_metrics, poll_seconds=settings.jobs_poll_seconds).run_forever()
 
 
 @cli.command("export-ocds")
@@ -189,3 +217,7 @@ def openapi(path: str = "openapi/openapi.json") -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,9 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -55,6 +57,11 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = Field(default=900, ge=0)
     # Worker processes a large sweep may use (the evaluation is CPU-bound).
     sweep_processes: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=1, le=64)
+    # Queued background work (re-evaluating metrics after their readings or definitions changed): by default
+    # each API process runs it right after the response that queued it and polls for leftovers. False: this
+    # process only queues; run `rdc worker` (on any host) to do the work.
+    jobs_in_process: bool = True
+    jobs_poll_seconds: float = Field(default=10, gt=0, le=3600)
 
     # Largest accepted request body (a 10,000-reading batch is about 2 MB of JSON).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
@@ -120,3 +127,7 @@ def _development_secret() -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+# The settings, for endpoint signatures.
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy import BigInteger, DateTime, Engine, Numeric, create_engine, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
@@ -155,6 +156,21 @@ def get_engine() -> Engine:
 def get_session() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+# A request's session, for endpoint signatures.
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def begin_write(session: Session) -> None:
+    """SQLite: takes the database's write lock now, so that rows read next cannot change before they are written.
+
+    (PostgreSQL needs nothing here: its writers lock the rows they touch.)"""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def choice(enum: type[StrEnum]) -> SAEnum:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.accounts.service import create_user
@@ -19,6 +20,7 @@ from app.auth.principal import SYSTEM
 from app.auth.roles import Role
 from app.awards.models import Award, AwardCreate, AwardKind
 from app.awards.service import award_resource
+from app.config import get_settings
 from app.db import utcnow
 from app.departments.models import Department, DepartmentCreate
 from app.departments.service import department_resource
@@ -26,12 +28,16 @@ from app.goals.models import GoalCreate
 from app.goals.service import goal_resource
 from app.metrics.models import Metric, MetricCreate
 from app.metrics.service import metric_resource
+from app.periods import containing, label, periods_between
 from app.priorities.models import PriorityCreate
 from app.priorities.service import priority_resource
 from app.procurements.models import ProcurementCreate
 from app.procurements.service import procurement_resource
+from app.readings.ingest import ingest
+from app.readings.schemas import BatchItem
 from app.records import crud
 from app.records.resource import Resource
+from app.status.drain import drain
 from app.vendors.models import VendorCreate
 from app.vendors.service import vendor_resource
 
@@ -422,11 +428,6 @@ _SILENT_PERIODS = {"HOUSED": 2}  # the housing grantee has not reported its last
 
 
 def _seed_readings(session: Session) -> int:
-    from app.periods import containing, label, periods_between
-    from app.readings.ingest import ingest
-    from app.readings.schemas import BatchItem
-    from app.status.service import refresh
-
     metrics = {m.code: m for m in session.exec(select(Metric).where(col(Metric.award_id).is_not(None))).all()}
     awards = {a.id: a for a in session.exec(select(Award)).all()}
     today = utcnow().date()
@@ -444,8 +445,12 @@ def _seed_readings(session: Session) -> int:
                     metric_id=metric.id, period=label(period, metric.cadence), value=Decimal(str(value)), source=source
                 )
             )
-    ingest(session, principal=SYSTEM, items=items, accept_valid=True, dry_run=False, fiscal_start_month=7)
+    fiscal_start_month = get_settings().fiscal_year_start_month
+    ingest(
+        session, principal=SYSTEM, items=items, accept_valid=True, dry_run=False, fiscal_start_month=fiscal_start_month
+    )
     session.commit()
-    refresh(session, [m.id for m in metrics.values() if m.id is not None])
-    session.commit()
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    drain(engine, fiscal_start_month=fiscal_start_month)
     return len(items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,8 @@ from app.config import Environment, get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.goals.router import router as goals_router
+from app.jobs.after_response import RunQueuedWork
+from app.jobs.worker import Worker
 from app.kit.contract import install_contract
 from app.kit.input_guards import TextInputMiddleware, reject_unknown_query_parameters
 from app.kit.limits import BodyLimitMiddleware
@@ -37,6 +40,7 @@ from app.ops.router import router as operations_router
 from app.priorities.router import router as priorities_router
 from app.procurements.router import router as procurements_router
 from app.readings.router import router as readings_router
+from app.status.drain import drain
 from app.status.router import router as status_router
 from app.status.sweep import start_background_sweep, stop_background_sweep
 from app.transparency.router import router as transparency_router
@@ -60,10 +64,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     signing_keys(settings)  # refuse to start without usable token keys
     with Session(get_engine()) as session:
         ensure_first_admin(session, settings)
-    sweeper = start_background_sweep(get_engine(), settings.sweep_interval_seconds, settings.sweep_processes)
+    sweeper = start_background_sweep(
+        get_engine(),
+        settings.sweep_interval_seconds,
+        settings.sweep_processes,
+        fiscal_start_month=settings.fiscal_year_start_month,
+    )
+    worker = Worker("refresh-queue", refresh_queued_metrics, poll_seconds=settings.jobs_poll_seconds)
+    if settings.jobs_in_process:
+        worker.start()  # first round at once: work a killed process left queued
     _freeze_startup_heap()
     yield
+    if settings.jobs_in_process:
+        await asyncio.to_thread(worker.stop)
     await stop_background_sweep(sweeper)
+
+
+def refresh_queued_metrics() -> None:
+    """Re-evaluates the metrics waiting in the refresh queue (this process's database and settings)."""
+    drain(get_engine(), fiscal_start_month=get_settings().fiscal_year_start_month)
 
 
 @cache
@@ -115,6 +134,8 @@ def create_app() -> FastAPI:
     app.add_middleware(TextInputMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware)  # inside the request id, outside the body limit
+    if settings.jobs_in_process:  # outside the access log: the response's duration is the client's wait
+        app.add_middleware(RunQueuedWork, work=refresh_queued_metrics)
     app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])

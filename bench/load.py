@@ -64,7 +64,7 @@ def main() -> None:
             from app.status.sweep import sweep
 
             os.environ.update({"RDC_DATABASE_URL": url, "RDC_JWT_SECRET": SECRET})
-            sweep(engine_for(url), processes=2)
+            sweep(engine_for(url), fiscal_start_month=7, processes=2)
             port = _free_port()
             process = subprocess.Popen(
                 [

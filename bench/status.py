@@ -60,7 +60,12 @@ def main() -> None:
             get_engine.cache_clear()
             for label in ("first full evaluation", "re-evaluation (nothing changed)"):
                 started = time.perf_counter()
-                summary = sweep(get_engine(), processes=get_settings().sweep_processes)
+                settings = get_settings()
+                summary = sweep(
+                    get_engine(),
+                    fiscal_start_month=settings.fiscal_year_start_month,
+                    processes=settings.sweep_processes,
+                )
                 elapsed = time.perf_counter() - started
                 assert summary is not None
                 print(

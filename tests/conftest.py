@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -32,6 +31,7 @@ from app.auth.roles import Role
 from app.config import get_settings
 from app.db import get_engine
 from app.models import metadata
+from tests.servers import start_uvicorn
 from tests.support import Actor, City, contract_payload, created, metric_payload
 
 PG_ADMIN_URL = os.environ.get("RDC_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -288,53 +288,10 @@ def city(admin: Actor) -> City:
     )
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(configured: str) -> Iterator[str]:
     """A real uvicorn with 2 worker processes on this test's database; yields its base URL."""
-    import subprocess
-    import sys
-    import time
-
-    port = _free_port()
     env = {"RDC_LOG_LEVEL": "warning"} | os.environ | {"RDC_DATABASE_URL": configured}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("uvicorn did not start within 30 s")
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    server = start_uvicorn(env, workers=2)
+    yield server.base
+    server.stop()

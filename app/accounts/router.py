@@ -4,12 +4,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from app.accounts import service
+from app.accounts.schemas import TokenResponse, UserQuery
 from app.auth import tokens
-from app.auth.dependencies import SessionDep, SettingsDep, can
+from app.auth.dependencies import Authorize
 from app.auth.models import (
     ServiceAccount,
     ServiceAccountCreate,
@@ -20,8 +20,10 @@ from app.auth.models import (
     UserPublic,
     UserUpdate,
 )
-from app.auth.principal import PrincipalKind
+from app.auth.principal import Principal, PrincipalKind
 from app.auth.roles import Action, Role
+from app.config import SettingsDep
+from app.db import SessionDep
 from app.kit.pagination import Page, PageQuery, paginate
 from app.kit.params import ERRORS, WRITE_ERRORS, IfMatch, RecordId
 from app.kit.preconditions import etag
@@ -29,14 +31,12 @@ from app.kit.problems import InvalidInput, NotFound, Problem
 
 router = APIRouter(tags=["auth"])
 
+UsersReader = Annotated[Principal, Depends(Authorize("users", Action.read))]
+UsersWriter = Annotated[Principal, Depends(Authorize("users", Action.write))]
+ServiceAccountsReader = Annotated[Principal, Depends(Authorize("service_accounts", Action.read))]
+ServiceAccountsWriter = Annotated[Principal, Depends(Authorize("service_accounts", Action.write))]
+
 _basic = HTTPBasic(auto_error=False)
-
-
-class TokenResponse(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"
-    expires_in: int = Field(description="Seconds until the token expires")
-    scope: str | None = None
 
 
 @router.post(
@@ -101,16 +101,11 @@ def _get_user(session: SessionDep, user_id: int) -> User:
     return user
 
 
-class UserQuery(PageQuery):
-    role: Role | None = None
-    is_active: bool | None = None
-
-
 @router.get("/users", response_model=Page[UserPublic], responses=ERRORS, name="list_users", tags=["users"])
 def list_users(
     session: SessionDep,
-    _: can("users", Action.read),
-    query: Annotated[UserQuery, Query()],  # type: ignore[valid-type]
+    _: UsersReader,
+    query: Annotated[UserQuery, Query()],
 ) -> Any:
     statement = select(User)
     if query.role:
@@ -136,8 +131,8 @@ def list_users(
 )
 def create_user(
     session: SessionDep,
-    actor: can("users", Action.write),
-    body: UserCreate,  # type: ignore[valid-type]
+    actor: UsersWriter,
+    body: UserCreate,
     response: Response,
 ) -> Any:
     user = service.create_user(session, actor=actor, data=body)
@@ -147,7 +142,7 @@ def create_user(
 
 
 @router.get("/users/{id}", response_model=UserPublic, responses=ERRORS, name="read_user", tags=["users"])
-def read_user(session: SessionDep, _: can("users", Action.read), id: RecordId, response: Response) -> Any:  # type: ignore[valid-type]
+def read_user(session: SessionDep, _: UsersReader, id: RecordId, response: Response) -> Any:
     user = _get_user(session, id)
     response.headers["ETag"] = etag(user)
     return _user_public(session, user)
@@ -156,9 +151,9 @@ def read_user(session: SessionDep, _: can("users", Action.read), id: RecordId, r
 @router.patch("/users/{id}", response_model=UserPublic, responses=WRITE_ERRORS, name="update_user", tags=["users"])
 def update_user(
     session: SessionDep,
-    actor: can("users", Action.write),
+    actor: UsersWriter,
     id: RecordId,
-    body: UserUpdate,  # type: ignore[valid-type]
+    body: UserUpdate,
     response: Response,
     if_match: IfMatch,
 ) -> Any:
@@ -179,8 +174,8 @@ def update_user(
 )
 def list_service_accounts(
     session: SessionDep,
-    _: can("service_accounts", Action.read),
-    query: Annotated[PageQuery, Query()],  # type: ignore[valid-type]
+    _: ServiceAccountsReader,
+    query: Annotated[PageQuery, Query()],
 ) -> Any:
     rows, total = paginate(
         session, select(ServiceAccount), col(ServiceAccount.id), limit=query.limit, offset=query.offset
@@ -198,8 +193,8 @@ def list_service_accounts(
 )
 def create_service_account(
     session: SessionDep,
-    actor: can("service_accounts", Action.write),
-    body: ServiceAccountCreate,  # type: ignore[valid-type]
+    actor: ServiceAccountsWriter,
+    body: ServiceAccountCreate,
 ) -> Any:
     account, secret = service.create_service_account(session, actor=actor, data=body)
     return ServiceAccountWithSecret.model_validate(account.model_dump() | {"client_secret": secret})
@@ -212,7 +207,7 @@ def create_service_account(
     name="revoke_service_account",
     tags=["service accounts"],
 )
-def revoke_service_account(session: SessionDep, actor: can("service_accounts", Action.write), id: RecordId) -> Any:  # type: ignore[valid-type]
+def revoke_service_account(session: SessionDep, actor: ServiceAccountsWriter, id: RecordId) -> Any:
     account = session.get(ServiceAccount, id)
     if account is None:
         raise NotFound(f"service account {id} not found")

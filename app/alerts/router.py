@@ -1,88 +1,23 @@
 """The alert list for contract managers, and the alert lifecycle: open -> acknowledged -> resolved."""
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.alerts import service
-from app.alerts.models import AlertKind, AlertStatus, Severity
-from app.auth.dependencies import SessionDep, can
+from app.alerts.schemas import AlertDetail, AlertPublic, AlertQuery, AssignBody, NoteBody, OptionalNoteBody
+from app.auth.dependencies import Authorize
+from app.auth.principal import Principal
 from app.auth.roles import Action
-from app.kit.fields import MAX_INT_ID, Instant
-from app.kit.pagination import Page, PageQuery
+from app.db import SessionDep
+from app.kit.pagination import Page
 from app.kit.params import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 from app.kit.preconditions import etag
 
 router = APIRouter(tags=["alerts"])
 
-
-class AlertPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    metric_id: int
-    award_id: int
-    kind: AlertKind
-    severity: Severity
-    status: AlertStatus
-    summary: str
-    assignee_id: int | None
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-    resolution_note: str | None
-    version: int
-
-
-class AlertEventPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    occurred_at: datetime
-    actor: str
-    event: str
-    from_severity: str | None
-    to_severity: str | None
-    note: str | None
-
-
-class AlertDetail(AlertPublic):
-    history: list[AlertEventPublic]
-
-
-class AlertQuery(PageQuery):
-    status: list[AlertStatus] | None = Field(default=None, description="Default: open and acknowledged")
-    kind: AlertKind | None = None
-    severity: Severity | None = None
-    department_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    vendor_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    contract_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    grant_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    metric_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    assignee: Literal["me"] | Annotated[str, Field(pattern=r"^[1-9][0-9]{0,9}$")] | None = Field(
-        default=None, description="`me` or a user id"
-    )
-    opened_since: Instant | None = None
-
-
-class NoteBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    note: str = Field(min_length=1, max_length=2000)
-
-
-class OptionalNoteBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class AssignBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    assignee_id: int | None = Field(ge=1, le=MAX_INT_ID)
+AlertsReader = Annotated[Principal, Depends(Authorize("alerts", Action.read))]
+AlertsWriter = Annotated[Principal, Depends(Authorize("alerts", Action.write))]
 
 
 @router.get(
@@ -92,9 +27,7 @@ class AssignBody(BaseModel):
     name="list_alerts",
     summary="Alerts, most severe first, then oldest first",
 )
-def list_alerts(
-    session: SessionDep, principal: can("alerts", Action.read), query: Annotated[AlertQuery, Query()]
-) -> Any:  # type: ignore[valid-type]
+def list_alerts(session: SessionDep, principal: AlertsReader, query: Annotated[AlertQuery, Query()]) -> Any:
     rows, total = service.search(session, principal=principal, filters=query)
     return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
 
@@ -102,7 +35,7 @@ def list_alerts(
 @router.get(
     "/alerts/{id}", response_model=AlertDetail, responses=ERRORS, name="read_alert", summary="An alert with its history"
 )
-def read_alert(session: SessionDep, principal: can("alerts", Action.read), id: RecordId, response: Response) -> Any:  # type: ignore[valid-type]
+def read_alert(session: SessionDep, principal: AlertsReader, id: RecordId, response: Response) -> Any:
     alert = service.visible_alert(session, principal=principal, alert_id=id)
     response.headers["ETag"] = etag(alert)
     return AlertDetail.model_validate(
@@ -119,8 +52,8 @@ def read_alert(session: SessionDep, principal: can("alerts", Action.read), id: R
 )
 def acknowledge(
     session: SessionDep,
-    principal: can("alerts", Action.write),
-    id: RecordId,  # type: ignore[valid-type]
+    principal: AlertsWriter,
+    id: RecordId,
     body: OptionalNoteBody | None = None,
     if_match: OptionalIfMatch = None,
 ) -> Any:
@@ -139,9 +72,9 @@ def acknowledge(
 )
 def resolve(
     session: SessionDep,
-    principal: can("alerts", Action.write),
+    principal: AlertsWriter,
     id: RecordId,
-    body: NoteBody,  # type: ignore[valid-type]
+    body: NoteBody,
     if_match: OptionalIfMatch = None,
 ) -> Any:
     alert = service.visible_alert(session, principal=principal, alert_id=id)
@@ -157,9 +90,9 @@ def resolve(
 )
 def reopen(
     session: SessionDep,
-    principal: can("alerts", Action.write),
+    principal: AlertsWriter,
     id: RecordId,
-    body: NoteBody,  # type: ignore[valid-type]
+    body: NoteBody,
     if_match: OptionalIfMatch = None,
 ) -> Any:
     alert = service.visible_alert(session, principal=principal, alert_id=id)
@@ -175,9 +108,9 @@ def reopen(
 )
 def assign(
     session: SessionDep,
-    principal: can("alerts", Action.write),
+    principal: AlertsWriter,
     id: RecordId,
-    body: AssignBody,  # type: ignore[valid-type]
+    body: AssignBody,
     if_match: OptionalIfMatch = None,
 ) -> Any:
     alert = service.visible_alert(session, principal=principal, alert_id=id)

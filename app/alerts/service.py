@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertEvent, AlertStatus
-from app.alerts.rules import SEVERITY_RANK, AlertKind, Severity, desired_alerts, recovery_note
+from app.alerts.rules import SEVERITY_RANK, AlertKind, DesiredAlert, Severity, desired_alerts, recovery_note
 from app.audit import service as audit
 from app.auth.models import User
 from app.auth.principal import Principal
@@ -23,9 +24,6 @@ from app.kit.pagination import paginate
 from app.kit.preconditions import check_if_match
 from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.kit.sql import in_values
-
-if TYPE_CHECKING:
-    from app.status.service import RefreshSummary
 
 SYSTEM_ACTOR = "system"
 
@@ -46,65 +44,91 @@ def open_alerts_for(session: Session, metric_ids: Iterable[int]) -> dict[int, di
     return found
 
 
-def reconcile(
-    session: Session,
-    *,
-    subject_metric_id: int,
-    award_id: int,
-    assignee_id: int | None,
-    evaluation: Evaluation,
-    current: dict[AlertKind, Alert],
-    now: datetime,
-    summary: RefreshSummary,
-    opened: list[Alert],
-) -> None:
-    """Makes the metric's unresolved alerts match what its evaluation calls for.
+@dataclass(frozen=True)
+class AlertSubject:
+    """A metric of a contract or grant, freshly evaluated: what its alerts must reflect."""
 
-    New alerts are appended to `opened` (not yet added): `record_opened` inserts them all at once.
+    metric_id: int
+    award_id: int
+    assignee_id: int | None
+    evaluation: Evaluation
+
+
+@dataclass
+class AlertChanges:
+    """What `reconcile_all` did."""
+
+    opened: int = 0
+    changed: int = 0  # raised or lowered
+    resolved: int = 0
+
+
+def reconcile_all(session: Session, subjects: Sequence[AlertSubject], now: datetime) -> AlertChanges:
+    """Makes each metric's unresolved alerts match what its evaluation calls for, and says what changed.
+
+    Metrics are handled in ascending id order, so that concurrent writers lock alert rows in one order.
     """
-    wanted = desired_alerts(evaluation)
-    for kind, desired in wanted.items():
-        alert = current.get(kind)
-        if alert is None:
-            opened.append(
-                Alert(
-                    metric_id=subject_metric_id,
-                    award_id=award_id,
-                    kind=kind,
-                    severity=desired.severity,
-                    severity_rank=SEVERITY_RANK[desired.severity],
-                    summary=desired.summary,
-                    assignee_id=assignee_id,
-                    opened_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            summary.alerts_opened += 1
-        elif alert.severity != desired.severity or alert.summary != desired.summary:
-            if alert.severity != desired.severity:
-                event = "raised" if SEVERITY_RANK[desired.severity] > alert.severity_rank else "lowered"
-                _event(
-                    session,
-                    alert,
-                    event,
-                    SYSTEM_ACTOR,
-                    from_severity=alert.severity,
-                    to_severity=desired.severity,
-                    note=desired.summary,
-                    at=now,
-                )
-                summary.alerts_changed += 1
-            alert.severity, alert.severity_rank = desired.severity, SEVERITY_RANK[desired.severity]
-            alert.summary = desired.summary
-            _touch(session, alert, now)
-    for kind, alert in current.items():
-        if kind not in wanted:
-            _resolve(session, alert, SYSTEM_ACTOR, recovery_note(kind, evaluation), now)
-            summary.alerts_resolved += 1
+    changes = AlertChanges()
+    ordered = sorted(subjects, key=lambda s: s.metric_id)
+    current = open_alerts_for(session, [s.metric_id for s in ordered])
+    opened: list[Alert] = []
+    for subject in ordered:
+        existing = current.get(subject.metric_id, {})
+        wanted = desired_alerts(subject.evaluation)
+        for kind, desired in wanted.items():
+            alert = existing.get(kind)
+            if alert is None:
+                opened.append(_new_alert(subject, desired, now))
+            elif _adjust(session, alert, desired, now):
+                changes.changed += 1
+        for kind, alert in existing.items():
+            if kind not in wanted:
+                _resolve(session, alert, SYSTEM_ACTOR, recovery_note(kind, subject.evaluation), now)
+                changes.resolved += 1
+    _insert_opened(session, opened, now)
+    changes.opened = len(opened)
+    return changes
 
 
-def record_opened(session: Session, opened: list[Alert], now: datetime) -> None:
+def _new_alert(subject: AlertSubject, desired: DesiredAlert, now: datetime) -> Alert:
+    return Alert(
+        metric_id=subject.metric_id,
+        award_id=subject.award_id,
+        kind=desired.kind,
+        severity=desired.severity,
+        severity_rank=SEVERITY_RANK[desired.severity],
+        summary=desired.summary,
+        assignee_id=subject.assignee_id,
+        opened_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _adjust(session: Session, alert: Alert, desired: DesiredAlert, now: datetime) -> bool:
+    """Brings an open alert's severity and summary up to date; True when the severity moved."""
+    if alert.severity == desired.severity and alert.summary == desired.summary:
+        return False
+    moved = alert.severity != desired.severity
+    if moved:
+        event = "raised" if SEVERITY_RANK[desired.severity] > alert.severity_rank else "lowered"
+        _event(
+            session,
+            alert,
+            event,
+            SYSTEM_ACTOR,
+            from_severity=alert.severity,
+            to_severity=desired.severity,
+            note=desired.summary,
+            at=now,
+        )
+    alert.severity, alert.severity_rank = desired.severity, SEVERITY_RANK[desired.severity]
+    alert.summary = desired.summary
+    _touch(session, alert, now)
+    return moved
+
+
+def _insert_opened(session: Session, opened: list[Alert], now: datetime) -> None:
     """Inserts new alerts in one batch, then their `opened` events."""
     if not opened:
         return

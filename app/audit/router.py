@@ -1,25 +1,20 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import Field
+from fastapi import APIRouter, Depends, Query
 
 from app.audit import service
 from app.audit.models import AuditEntryPublic
-from app.auth.dependencies import SessionDep, can
+from app.audit.schemas import AuditQuery
+from app.auth.dependencies import Authorize
+from app.auth.principal import Principal
 from app.auth.roles import Action
-from app.kit.fields import MAX_INT_ID, Instant
-from app.kit.pagination import Page, PageQuery
+from app.db import SessionDep
+from app.kit.pagination import Page
 from app.kit.params import ERRORS
 
 router = APIRouter(tags=["audit"])
 
-
-class AuditQuery(PageQuery):
-    entity: str | None = Field(default=None, max_length=60, description="e.g. contract, metric, user")
-    entity_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
-    actor: str | None = Field(default=None, max_length=200, description="e.g. user:12, service_account:3")
-    since: Instant | None = Field(default=None, description="Entries at or after this instant")
-    until: Instant | None = Field(default=None, description="Entries before this instant")
+AuditReader = Annotated[Principal, Depends(Authorize("audit", Action.read))]
 
 
 @router.get(
@@ -31,8 +26,8 @@ class AuditQuery(PageQuery):
 )
 def list_audit_entries(
     session: SessionDep,
-    _: can("audit", Action.read),
-    query: Annotated[AuditQuery, Query()],  # type: ignore[valid-type]
+    _: AuditReader,
+    query: Annotated[AuditQuery, Query()],
 ) -> Any:
     rows, total = service.search(
         session,

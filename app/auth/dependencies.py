@@ -14,13 +14,10 @@ from app.auth.models import ServiceAccount, User, UserDepartment
 from app.auth.principal import Principal, PrincipalKind
 from app.auth.roles import Action, Role
 from app.auth.tokens import InvalidToken, unverified_issuer, verify, verify_external
-from app.config import Settings, get_settings
-from app.db import get_session, utcnow
+from app.config import Settings, SettingsDep
+from app.db import SessionDep, utcnow
 from app.kit.problems import Forbidden, Unauthenticated
 from app.kit.route_cache import RouteCache
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -100,11 +97,6 @@ class Authorize:
         if not principal.can(self.area, self.action):
             raise Forbidden(f"role {principal.role.value} may not {self.action.value} {self.area}")
         return principal
-
-
-def can(area: str, action: Action) -> type[Principal]:
-    """`Annotated` principal that must be allowed `action` on `area`, for endpoint signatures."""
-    return Annotated[Principal, Depends(Authorize(area, action))]  # type: ignore[return-value]
 
 
 _signs_in: RouteCache[bool] = RouteCache()

@@ -3,12 +3,11 @@
 Writers call `enqueue_metrics` (or `enqueue_award`) before they commit: the request commits with the change
 or not at all, so a crash after the commit loses nothing. A drain (`app.status.refresh_queue`) claims rows,
 evaluates their metrics and deletes the rows in one transaction. After a commit that queued work,
-`work_queued` is set, so that this process's worker starts at once instead of at its next poll.
+the request that made it runs the queue right after its response (`app.jobs.after_response`).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,11 +16,10 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from app.db import utcnow
+from app.jobs.after_response import note_queued_work
 from app.jobs.models import MetricRefreshRequest
 
 _QUEUED = "metric_refresh_queued"
-# Set after a commit that queued refreshes; the in-process worker waits on it.
-work_queued = threading.Event()
 
 _requests = MetricRefreshRequest.__table__  # type: ignore[attr-defined]
 # The metric table, by name: the queue sits below the metrics package and must not import it.
@@ -87,7 +85,7 @@ def backlog(session: Session) -> int:
 @event.listens_for(OrmSession, "after_commit")
 def _signal_worker(session: OrmSession) -> None:
     if session.info.pop(_QUEUED, False):
-        work_queued.set()
+        note_queued_work()
 
 
 @event.listens_for(OrmSession, "after_rollback")

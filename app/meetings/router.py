@@ -2,23 +2,29 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from sqlmodel import col
 
-from app.auth.dependencies import SessionDep
+from app.auth.dependencies import Authorize
+from app.auth.principal import Principal
+from app.auth.roles import Action
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
-from app.db import utcnow
+from app.db import SessionDep, utcnow
 from app.kit.pagination import Page
 from app.kit.params import ERRORS, WRITE_ERRORS, RecordId
 from app.kit.preconditions import etag
-from app.meetings.models import MeetingCreate, MeetingPublic
+from app.meetings.models import Meeting, MeetingCreate, MeetingPublic, MeetingQuery
 from app.meetings.service import action_item_resource, agenda, meeting_resource
 from app.records import crud
-from app.records.routes import mount_children, mount_crud, reader, with_sort_fields, writer
+from app.records.routes import mount_children, mount_crud, query_of, runtime_annotations, with_sort_fields
 
 router = APIRouter(tags=["meetings and action items"])
 meetings = meeting_resource()
 action_items = action_item_resource()
+
+MeetingsReader = Annotated[Principal, Depends(Authorize("meetings", Action.read))]
+MeetingsWriter = Annotated[Principal, Depends(Authorize("meetings", Action.write))]
 
 
 def _owned_by_award(award: Any) -> dict[str, Any]:
@@ -29,11 +35,12 @@ def _mount_award_meetings(kind: AwardKind) -> None:
     awards = award_resource(kind)
     path = f"/{kind.value}s/{{id}}/meetings"
 
+    @runtime_annotations(query=query_of(with_sort_fields(meetings)))
     def list_meetings(
         session: SessionDep,
-        principal: reader(meetings),
+        principal: MeetingsReader,
         id: RecordId,
-        query: Annotated[with_sort_fields(meetings), Query()],  # type: ignore[valid-type]
+        query: Annotated[MeetingQuery, Query()],
     ) -> Any:
         award = crud.get_record(session, awards, principal=principal, record_id=id)
         rows, total = crud.list_records(
@@ -41,15 +48,15 @@ def _mount_award_meetings(kind: AwardKind) -> None:
             meetings,
             principal=principal,
             query=query,
-            where=(meetings.model.award_id == award.id,),  # type: ignore[attr-defined]
+            where=(col(Meeting.award_id) == award.id,),
         )
         return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
 
     def create_meeting(
         session: SessionDep,
-        principal: writer(meetings),
+        principal: MeetingsWriter,
         id: RecordId,
-        body: MeetingCreate,  # type: ignore[valid-type]
+        body: MeetingCreate,
         request: Request,
         response: Response,
     ) -> Any:

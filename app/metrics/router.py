@@ -1,23 +1,27 @@
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends
 
-from app.auth.dependencies import SessionDep
+from app.auth.dependencies import Authorize
+from app.auth.principal import Principal
+from app.auth.roles import Action
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
-from app.goals.models import GoalPublic
+from app.db import SessionDep
 from app.goals.service import goal_resource
 from app.kit.params import WRITE_ERRORS, RecordId
 from app.metrics.carry_over import carry_over_goals
+from app.metrics.schemas import CarryOverResult
 from app.metrics.service import metric_resource
 from app.records import crud
-from app.records.routes import mount_children, mount_crud, writer
+from app.records.routes import mount_children, mount_crud
 
 router = APIRouter(tags=["metrics"])
 # Carrying goals over copies metrics too, so it lives here; it is published with the goals.
 carry_over_router = APIRouter(tags=["goals"])
 metrics = metric_resource()
+
+GoalsWriter = Annotated[Principal, Depends(Authorize("goals", Action.write))]
 
 
 def _owned_by_goal(goal: Any) -> dict[str, Any]:
@@ -35,16 +39,10 @@ mount_children(
 mount_crud(router, metrics, "/metrics", with_create=False)
 
 
-class CarryOverResult(BaseModel):
-    created: list[GoalPublic]
-    already_carried: list[int]
-
-
 def _mount_carry_over(kind: AwardKind) -> None:
     awards = award_resource(kind)
-    goals = goal_resource()
 
-    def carry_over(session: SessionDep, principal: writer(goals), id: RecordId) -> Any:  # type: ignore[valid-type]
+    def carry_over(session: SessionDep, principal: GoalsWriter, id: RecordId) -> Any:
         award = crud.get_record(session, awards, principal=principal, record_id=id)
         created, already = carry_over_goals(session, principal=principal, award=award)
         return {"created": created, "already_carried": already}

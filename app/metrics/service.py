@@ -1,16 +1,36 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.goals.service import owned_by_departments
 from app.jobs.refresh_queue import enqueue_metrics
+from app.kit.sql import in_values
 from app.metrics.models import Metric, MetricCreate, MetricPublic, MetricQuery, MetricUpdate
 from app.records.resource import Resource
 
 
 def metric_scope(departments: frozenset[int]) -> ColumnElement[bool]:
     return owned_by_departments(Metric.award_id, Metric.procurement_id, departments)  # type: ignore[arg-type]
+
+
+def lock_for_writes(session: Session, metric_ids: Iterable[int]) -> None:
+    """Locks these metrics' rows for the transaction, in ascending id order (PostgreSQL; SQLite has one writer).
+
+    Every transaction that writes what a metric's status is made of (readings, the status itself) takes these
+    locks first and in the same order, so two such transactions on the same metric queue up instead of
+    deadlocking. The lock is FOR NO KEY UPDATE: the foreign keys of new readings (KEY SHARE) never wait on it.
+    """
+    ids = sorted(set(metric_ids))
+    if ids and session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(
+            select(Metric.id)
+            .where(in_values(Metric.id, ids, dialect="postgresql"))
+            .order_by(col(Metric.id))
+            .with_for_update(key_share=True)
+        )
 
 
 def _queue_refresh(session: Session, metric: Metric) -> None:

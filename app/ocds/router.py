@@ -4,22 +4,24 @@ No `from __future__ import annotations`: FastAPI reads the endpoint annotations 
 """
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from app.auth.dependencies import SessionDep, SettingsDep, can
+from app.auth.dependencies import Authorize
 from app.auth.principal import Principal
 from app.auth.roles import Action
-from app.config import Settings
-from app.db import get_engine
+from app.config import Settings, SettingsDep
+from app.db import SessionDep, get_engine
 from app.kit.problems import NotFound
 from app.ocds import readings_csv
 from app.ocds.package import has_processes, iter_package, use_snapshot
 
 router = APIRouter(prefix="/export", tags=["export"])
+
+ExportReader = Annotated[Principal, Depends(Authorize("export", Action.read))]
 
 # Declared by content (not `model`), or FastAPI would list the problem under the success media type too.
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -68,7 +70,7 @@ def export_ocds(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    principal: can("export", Action.read),  # type: ignore[valid-type]
+    principal: ExportReader,
 ) -> OCDSResponse:
     if not has_processes(session, principal):
         raise NotFound(NOTHING_YET)
@@ -91,7 +93,7 @@ def export_ocds(
     },
     name="export_readings_csv",
 )
-def export_readings(principal: can("export", Action.read)) -> CSVResponse:  # type: ignore[valid-type]
+def export_readings(principal: ExportReader) -> CSVResponse:
     return CSVResponse(
         _readings(principal),
         headers={"Content-Disposition": 'attachment; filename="readings.csv"'},

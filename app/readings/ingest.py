@@ -20,11 +20,12 @@ from sqlmodel import Session, col, func, select
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.awards.models import Award, AwardKind
-from app.db import utcnow
+from app.db import begin_write, utcnow
+from app.jobs.refresh_queue import enqueue_metrics
 from app.kit.problems import FieldError, InvalidInput
 from app.kit.sql import in_values
 from app.metrics.models import Metric
-from app.metrics.service import metric_scope
+from app.metrics.service import lock_for_writes, metric_scope
 from app.periods import Period
 from app.readings.models import Outcome, PeriodLock
 from app.readings.rules import MetricTarget, Rejection, check_lock, check_reading, resolve_period
@@ -140,7 +141,7 @@ def ingest(
     """
     today = today or utcnow().date()
     if not dry_run:
-        _begin_write(session)
+        begin_write(session)
     plan = _Plan()
     targets = _resolve_metrics(session, principal, items)
     candidates: list[Candidate] = []
@@ -171,6 +172,7 @@ def ingest(
         candidates.append(candidate)
     candidates = _reject_duplicates(plan, candidates)
     locks = _locked_through(session, {c.metric.award_id for c in candidates if c.metric.award_id})
+    lock_for_writes(session, {c.metric.id for c in candidates})  # before any reading row: one lock order
     store = store_for(session)
     if candidates:
         store.stage(candidates)
@@ -186,16 +188,8 @@ def ingest(
     if not accept_valid and plan.has_rejections:
         raise BatchRejected(plan.results())  # a race turned up a locked period
     touched = {c.metric.id for c in plan.new} | {c.metric.id for c in plan.corrections}
+    enqueue_metrics(session, touched)  # re-evaluated once this commits, even if the process dies first
     return BatchReport(committed=True, items=plan.results()), touched
-
-
-def _begin_write(session: Session) -> None:
-    # SQLite: take the write lock up front, so that the rows read below cannot change before they are written.
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _summary(results: Iterable[ItemOutcome]) -> BatchSummary:

@@ -3,15 +3,16 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Body, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from app.auth.dependencies import SessionDep, SettingsDep, can
+from app.auth.dependencies import Authorize
 from app.auth.principal import Principal
 from app.auth.roles import Action
-from app.config import Settings
+from app.config import Settings, SettingsDep
+from app.db import SessionDep
 from app.kit import idempotency
 from app.kit.pagination import MAX_PAGE_SIZE, Page
 from app.kit.params import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
@@ -36,9 +37,14 @@ from app.readings.schemas import (
     canonical_items,
 )
 from app.records import crud
-from app.status.sweep import refresh_metrics
 
 router = APIRouter(tags=["readings"])
+ReadingsReader = Annotated[Principal, Depends(Authorize("readings", Action.read))]
+ReadingsWriter = Annotated[Principal, Depends(Authorize("readings", Action.write))]
+ReadingVerifier = Annotated[Principal, Depends(Authorize("reading_verification", Action.write))]
+PeriodLocksReader = Annotated[Principal, Depends(Authorize("period_locks", Action.read))]
+PeriodLocksWriter = Annotated[Principal, Depends(Authorize("period_locks", Action.write))]
+PeriodUnlocker = Annotated[Principal, Depends(Authorize("period_unlocks", Action.write))]
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
 declare_outcomes(OUTCOMES)
 _metrics = metric_resource()
@@ -70,18 +76,10 @@ def _respond(status_code: int, body: Any, replayed: bool) -> JSONResponse:
     return JSONResponse(body, status_code=status_code, headers=headers, media_type=media_type)
 
 
-def _refresh_later(background: BackgroundTasks, session: Session, metric_ids: set[int]) -> None:
-    """Re-evaluates the touched metrics (status, alerts) right after the response, in a transaction of its own;
-    the periodic sweep catches up if the process dies first."""
-    if metric_ids:
-        background.add_task(refresh_metrics, session.get_bind(), metric_ids)  # type: ignore[arg-type]
-
-
 def _run_batch(
     session: Session,
     settings: Settings,
     principal: Principal,
-    background: BackgroundTasks,
     items: list[BatchItem | InvalidItem],
     *,
     mode: Mode,
@@ -90,10 +88,8 @@ def _run_batch(
     request_fingerprint: str,
     instance: str,
 ) -> JSONResponse:
-    touched: set[int] = set()
-
     def handler() -> tuple[int, Any]:
-        result, changed = ingest(
+        result, _ = ingest(
             session,
             principal=principal,
             items=items,
@@ -103,7 +99,6 @@ def _run_batch(
         )
         if dry_run:
             session.rollback()
-        touched.update(changed)
         return 200, result.as_json()
 
     if dry_run:  # nothing is written, so there is nothing to make idempotent
@@ -118,7 +113,6 @@ def _run_batch(
     )
     if status_code == 200 and not replayed:
         count_ingested(result["summary"], OUTCOMES)
-    _refresh_later(background, session, touched)
     return _respond(status_code, result, replayed)
 
 
@@ -131,10 +125,9 @@ def _run_batch(
 )
 def post_batch(
     request: Request,
-    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
-    principal: can("readings", Action.write),  # type: ignore[valid-type]
+    principal: ReadingsWriter,
     body: BatchRequest,
     mode: ModeQuery = Mode.all_or_nothing,
     dry_run: DryRunQuery = False,
@@ -148,7 +141,6 @@ def post_batch(
         session,
         settings,
         principal,
-        background,
         list(body.readings),
         mode=mode,
         dry_run=dry_run,
@@ -173,10 +165,9 @@ def post_batch(
 )
 async def import_csv(
     request: Request,
-    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
-    principal: can("readings", Action.write),  # type: ignore[valid-type]
+    principal: ReadingsWriter,
     mode: ModeQuery = Mode.all_or_nothing,
     dry_run: DryRunQuery = False,
     idempotency_key: IdempotencyKey = None,
@@ -192,7 +183,6 @@ async def import_csv(
         session,
         settings,
         principal,
-        background,
         items,
         mode=mode,
         dry_run=dry_run,
@@ -212,19 +202,17 @@ async def import_csv(
 )
 def post_reading(
     request: Request,
-    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
-    principal: can("readings", Action.write),  # type: ignore[valid-type]
+    principal: ReadingsWriter,
     id: RecordId,
     body: ReadingCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     item = BatchItem.model_validate(body.model_dump(exclude_unset=True) | {"metric_id": id})
-    touched: set[int] = set()
 
     def handler() -> tuple[int, Any]:
-        result, changed = ingest(
+        result, _ = ingest(
             session,
             principal=principal,
             items=[item],
@@ -235,7 +223,6 @@ def post_reading(
         outcome = result.items[0]
         if outcome.outcome == Outcome.rejected:
             raise InvalidInput.on(f"body.{outcome.field}", outcome.reason or "rejected", "rejected")
-        touched.update(changed)
         session.flush()
         reading = service.visible_reading(session, principal=principal, reading_id=outcome.reading_id or 0)
         public = ReadingPublic.model_validate(reading, from_attributes=True).model_dump(mode="json")
@@ -254,7 +241,6 @@ def post_reading(
     )
     if status_code < 300 and not replayed:
         count_ingested({result["outcome"]: 1}, OUTCOMES)
-    _refresh_later(background, session, touched)
     return _respond(status_code, result, replayed)
 
 
@@ -267,7 +253,7 @@ def post_reading(
 )
 def list_readings(
     session: SessionDep,
-    principal: can("readings", Action.read),  # type: ignore[valid-type]
+    principal: ReadingsReader,
     id: RecordId,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -288,9 +274,9 @@ def list_readings(
 )
 def read_reading(
     session: SessionDep,
-    principal: can("readings", Action.read),
+    principal: ReadingsReader,
     id: RecordId,
-    response: Response,  # type: ignore[valid-type]
+    response: Response,
 ) -> Any:
     reading = service.visible_reading(session, principal=principal, reading_id=id)
     response.headers["ETag"] = etag(reading)
@@ -306,7 +292,7 @@ def read_reading(
 )
 def verify_reading(
     session: SessionDep,
-    principal: can("reading_verification", Action.write),  # type: ignore[valid-type]
+    principal: ReadingVerifier,
     id: RecordId,
     response: Response,
     if_match: OptionalIfMatch = None,
@@ -326,7 +312,7 @@ def verify_reading(
 )
 def list_locks(
     session: SessionDep,
-    principal: can("period_locks", Action.read),  # type: ignore[valid-type]
+    principal: PeriodLocksReader,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Any:
@@ -344,8 +330,8 @@ def list_locks(
 )
 def create_lock(
     session: SessionDep,
-    principal: can("period_locks", Action.write),
-    body: Annotated[PeriodLockCreate, Body()],  # type: ignore[valid-type]
+    principal: PeriodLocksWriter,
+    body: Annotated[PeriodLockCreate, Body()],
 ) -> Any:
     return service.create_lock(session, principal=principal, data=body)
 
@@ -357,5 +343,5 @@ def create_lock(
     name="delete_period_lock",
     summary="Reopen periods (admins only)",
 )
-def delete_lock(session: SessionDep, principal: can("period_unlocks", Action.write), id: RecordId) -> None:  # type: ignore[valid-type]
+def delete_lock(session: SessionDep, principal: PeriodUnlocker, id: RecordId) -> None:
     service.delete_lock(session, principal=principal, lock_id=id)

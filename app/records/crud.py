@@ -5,10 +5,10 @@ Every write runs in one transaction together with its audit entry.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, CursorResult, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 
@@ -18,12 +18,12 @@ from app.db import utcnow
 from app.kit.pagination import ListQuery, paginate
 from app.kit.preconditions import check_if_match
 from app.kit.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionFailed
-from app.records.resource import Resource
+from app.records.resource import M, Resource
 
 _PAGING_FIELDS = {"limit", "offset", "sort", "q"}
 
 
-def visibility(resource: Resource, principal: Principal) -> list[ColumnElement[bool]]:
+def visibility(resource: Resource[M], principal: Principal) -> list[ColumnElement[bool]]:
     """SQL conditions limiting `resource` to what `principal` may see."""
     conditions: list[ColumnElement[bool]] = [
         getattr(resource.model, name) == value for name, value in resource.fixed.items()
@@ -35,12 +35,12 @@ def visibility(resource: Resource, principal: Principal) -> list[ColumnElement[b
 
 def list_records(
     session: Session,
-    resource: Resource,
+    resource: Resource[M],
     *,
     principal: Principal,
     query: ListQuery,
     where: tuple[ColumnElement[bool], ...] = (),
-) -> tuple[list[Any], int]:
+) -> tuple[list[M], int]:
     model = resource.model
     statement = select(model).where(*visibility(resource, principal), *where)
     for name, value in query.model_dump(exclude_none=True).items():
@@ -62,7 +62,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ordering(resource: Resource, sort: str | None) -> list[Any]:
+def _ordering(resource: Resource[M], sort: str | None) -> list[Any]:
     model = resource.model
     order: list[Any] = []
     for term in (sort or "").split(","):
@@ -74,14 +74,14 @@ def _ordering(resource: Resource, sort: str | None) -> list[Any]:
             raise InvalidInput.on("query.sort", f"cannot sort by '{name}'; use one of: {allowed}", "bad_sort")
         column = col(getattr(model, name))
         order.append(column.desc() if term.startswith("-") else column.asc())
-    order.append(col(model.id).asc())  # type: ignore[attr-defined]
+    order.append(col(model.id).asc())
     return order
 
 
-def get_record(session: Session, resource: Resource, *, principal: Principal, record_id: int) -> Any:
+def get_record(session: Session, resource: Resource[M], *, principal: Principal, record_id: int) -> M:
     """The record, or 404 when it does not exist *or* lies outside the principal's departments."""
     model = resource.model
-    record = session.exec(select(model).where(model.id == record_id, *visibility(resource, principal))).first()  # type: ignore[attr-defined]
+    record = session.exec(select(model).where(col(model.id) == record_id, *visibility(resource, principal))).first()
     if record is None:
         raise NotFound(f"{resource.name} {record_id} not found")
     return record
@@ -89,12 +89,12 @@ def get_record(session: Session, resource: Resource, *, principal: Principal, re
 
 def create_record(
     session: Session,
-    resource: Resource,
+    resource: Resource[M],
     *,
     principal: Principal,
     data: BaseModel,
     extra: dict[str, Any] | None = None,
-) -> Any:
+) -> M:
     if not resource.scoped_callers_create and principal.department_ids is not None:
         raise Forbidden(f"you are limited to some departments; only a citywide user can create a {resource.name}")
     check_field_rules(data)
@@ -106,7 +106,8 @@ def create_record(
         resource.check(session, record)
     session.add(record)
     _flush(session, resource)
-    _ensure_in_scope(session, resource, principal, record.id)  # type: ignore[attr-defined]
+    assert record.id is not None  # the flush assigned it
+    _ensure_in_scope(session, resource, principal, record.id)
     audit.record_creation(session, actor=principal, entity=resource.name, created=record)
     if resource.on_change:
         resource.on_change(session, record)
@@ -117,13 +118,13 @@ def create_record(
 
 def update_record(
     session: Session,
-    resource: Resource,
+    resource: Resource[M],
     *,
     principal: Principal,
     record_id: int,
     patch: BaseModel,
     if_match: str | None,
-) -> Any:
+) -> M:
     record = get_record(session, resource, principal=principal, record_id=record_id)
     expected_version = check_if_match(record, if_match, required=True)
     requested = patch.model_dump(exclude_unset=True)
@@ -148,13 +149,14 @@ def update_record(
         candidate = resource.model.model_validate({**before, **changes})
         resource.check(session, candidate)
     if changes:
-        result = session.execute(
+        statement = (
             update(resource.model)
-            .where(resource.model.id == record_id, resource.model.version == expected_version)  # type: ignore[attr-defined]
+            .where(col(resource.model.id) == record_id, col(resource.model.version) == expected_version)
             .values(**changes, version=expected_version + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        result = cast(CursorResult[Any], session.execute(statement))  # an UPDATE's result counts the matched rows
+        if result.rowcount != 1:
             session.rollback()
             raise PreconditionFailed(f"{resource.name} {record_id} was changed by someone else; reload it")
         _flush(session, resource)
@@ -176,7 +178,7 @@ def update_record(
 
 
 def delete_record(
-    session: Session, resource: Resource, *, principal: Principal, record_id: int, if_match: str | None
+    session: Session, resource: Resource[M], *, principal: Principal, record_id: int, if_match: str | None
 ) -> None:
     record = get_record(session, resource, principal=principal, record_id=record_id)
     check_if_match(record, if_match, required=False)
@@ -210,14 +212,14 @@ def check_field_rules(data: BaseModel) -> None:
         )
 
 
-def _check_references(session: Session, resource: Resource, principal: Principal, values: dict[str, Any]) -> None:
+def _check_references(session: Session, resource: Resource[M], principal: Principal, values: dict[str, Any]) -> None:
     errors: list[FieldError] = []
     for reference in resource.references:
         target_id = values.get(reference.field)
         if target_id is None:
             continue
         model = reference.model
-        statement = select(func.count()).where(model.id == target_id)  # type: ignore[attr-defined]
+        statement = select(func.count()).where(col(model.id) == target_id)
         if reference.scope is not None and principal.department_ids is not None:
             statement = statement.where(reference.scope(principal.department_ids))
         if not session.exec(statement).one():
@@ -232,17 +234,17 @@ def _check_references(session: Session, resource: Resource, principal: Principal
         raise InvalidInput("the request refers to records that do not exist", errors=errors)
 
 
-def _check_unique(session: Session, resource: Resource, values: dict[str, Any], *, record_id: int | None) -> None:
+def _check_unique(session: Session, resource: Resource[M], values: dict[str, Any], *, record_id: int | None) -> None:
     model = resource.model
     for columns in resource.unique:
         if any(values.get(name) is None for name in columns):
             continue
-        statement = select(model.id).where(  # type: ignore[attr-defined]
+        statement = select(col(model.id)).where(
             *(getattr(model, name) == values[name] for name in columns),
             *(getattr(model, name) == value for name, value in resource.fixed.items()),
         )
         if record_id is not None:
-            statement = statement.where(model.id != record_id)  # type: ignore[attr-defined]
+            statement = statement.where(col(model.id) != record_id)
         existing = session.exec(statement).first()
         if existing is not None:
             field = columns[-1]
@@ -252,12 +254,12 @@ def _check_unique(session: Session, resource: Resource, values: dict[str, Any], 
             )
 
 
-def _ensure_in_scope(session: Session, resource: Resource, principal: Principal, record_id: int) -> None:
+def _ensure_in_scope(session: Session, resource: Resource[M], principal: Principal, record_id: int) -> None:
     if resource.scope is None or principal.department_ids is None:
         return
     visible = session.exec(
         select(func.count()).where(
-            resource.model.id == record_id,  # type: ignore[attr-defined]
+            col(resource.model.id) == record_id,
             resource.scope(principal.department_ids),
         )
     ).one()
@@ -268,7 +270,7 @@ def _ensure_in_scope(session: Session, resource: Resource, principal: Principal,
         )
 
 
-def _flush(session: Session, resource: Resource) -> None:
+def _flush(session: Session, resource: Resource[M]) -> None:
     try:
         session.flush()
     except IntegrityError:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, MetaData
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
+
+from app.kit.models import TableBase
+from app.kit.pagination import ListQuery
 
 # Given the departments a principal may see, a SQL condition selecting the records they may see.
 DepartmentScope = Callable[[frozenset[int]], ColumnElement[bool]]
+
+# The table class a resource reads and writes: every one has id, version, created_at and updated_at.
+M = TypeVar("M", bound=TableBase)
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,7 @@ class Reference:
     """A foreign key in the payload that must name an existing (and, if scoped, visible) record."""
 
     field: str
-    model: type[SQLModel]
+    model: type[TableBase]
     label: str
     scope: DepartmentScope | None = None
 
@@ -41,14 +47,14 @@ class Dependent:
 
 
 @dataclass(frozen=True)
-class Resource:
+class Resource(Generic[M]):
     name: str  # entity name in audit entries and messages, e.g. "contract"
     area: str  # permission area in the role matrix, e.g. "contracts"
-    model: type[SQLModel]
+    model: type[M]
     create_schema: type[BaseModel]
     update_schema: type[BaseModel]
     public_schema: type[BaseModel]
-    query_schema: type[BaseModel]
+    query_schema: type[ListQuery]
     sortable: tuple[str, ...] = ("id", "created_at", "updated_at")
     search_columns: tuple[str, ...] = ()
     fixed: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"kind": "contract"}
@@ -60,9 +66,9 @@ class Resource:
     # callers may create one.
     scoped_callers_create: bool = True
     # Domain rules that need the database, run on the merged record before it is written.
-    check: Callable[[Session, Any], None] | None = None
+    check: Callable[[Session, M], None] | None = None
     # Runs in the writer's transaction after a create or update is flushed, before the commit: the place to
     # queue work that depends on the record (e.g. re-evaluating statuses), so that it commits with the change.
-    on_change: Callable[[Session, Any], None] | None = None
+    on_change: Callable[[Session, M], None] | None = None
     # Query parameters that are not plain column equality, e.g. `overdue=true`.
     custom_filters: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)

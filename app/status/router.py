@@ -1,13 +1,15 @@
 """Status of a metric, a contract or grant, and the portfolio."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from app.auth.dependencies import SessionDep, can
+from app.auth.dependencies import Authorize
+from app.auth.principal import Principal
 from app.auth.roles import Action
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
+from app.db import SessionDep
 from app.kit.params import ERRORS, RecordId
 from app.metrics.service import metric_resource
 from app.records import crud
@@ -16,6 +18,7 @@ from app.status.schemas import AwardStatusOut, MetricStatusOut, PortfolioStatusO
 from app.status.service import evaluate_metrics
 
 router = APIRouter(tags=["status"])
+StatusReader = Annotated[Principal, Depends(Authorize("status", Action.read))]
 _metrics = metric_resource()
 
 
@@ -26,7 +29,7 @@ _metrics = metric_resource()
     responses=ERRORS,
     name="read_metric_status",
 )
-def metric_status(session: SessionDep, principal: can("status", Action.read), id: RecordId) -> Any:  # type: ignore[valid-type]
+def metric_status(session: SessionDep, principal: StatusReader, id: RecordId) -> Any:
     metric = crud.get_record(session, _metrics, principal=principal, record_id=id)
     evaluation = evaluate_metrics(session, [id])[id]
     return detail_of(summary_of(id, metric.code, metric.name, metric.unit, evaluation), evaluation)
@@ -35,7 +38,7 @@ def metric_status(session: SessionDep, principal: can("status", Action.read), id
 def _mount_award_status(kind: AwardKind) -> None:
     awards = award_resource(kind)
 
-    def award_status(session: SessionDep, principal: can("status", Action.read), id: RecordId) -> Any:  # type: ignore[valid-type]
+    def award_status(session: SessionDep, principal: StatusReader, id: RecordId) -> Any:
         award = crud.get_record(session, awards, principal=principal, record_id=id)
         return rollups.award_status(session, award)
 
@@ -61,5 +64,5 @@ for _kind in AwardKind:
     responses=ERRORS,
     name="read_portfolio_status",
 )
-def portfolio_status(session: SessionDep, principal: can("status", Action.read)) -> Any:  # type: ignore[valid-type]
+def portfolio_status(session: SessionDep, principal: StatusReader) -> Any:
     return rollups.portfolio(session, principal)

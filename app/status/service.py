@@ -17,9 +17,10 @@ from app.alerts import service as alerts
 from app.awards.models import Award
 from app.config import get_settings
 from app.db import utcnow
-from app.engine import Definition, Evaluation, evaluate
+from app.engine import Definition, Dimension, Evaluation, evaluate
 from app.kit.sql import in_values
 from app.metrics.models import Metric
+from app.metrics.service import lock_for_writes
 from app.periods import Period, PeriodError, parse
 from app.readings.models import Reading
 from app.status.models import MetricStatus, StatusTransition
@@ -43,6 +44,11 @@ class RefreshSummary:
     alerts_changed: int = 0
     alerts_resolved: int = 0
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add_alerts(self, changes: alerts.AlertChanges) -> None:
+        self.alerts_opened += changes.opened
+        self.alerts_changed += changes.changed
+        self.alerts_resolved += changes.resolved
 
     def add(self, other: RefreshSummary) -> None:
         self.metrics += other.metrics
@@ -85,11 +91,10 @@ def _definition(metric: Metric, award: Award | None, fiscal_start_month: int) ->
     )
 
 
-def subjects(session: Session, metric_ids: Iterable[int]) -> list[Subject]:
+def subjects(session: Session, metric_ids: Iterable[int], *, fiscal_start_month: int) -> list[Subject]:
     ids = set(metric_ids)
     if not ids:
         return []
-    fiscal_start = get_settings().fiscal_year_start_month
     rows = session.exec(
         select(Metric, Award)
         .outerjoin(Award, Award.id == Metric.award_id)  # type: ignore[arg-type]
@@ -101,7 +106,7 @@ def subjects(session: Session, metric_ids: Iterable[int]) -> list[Subject]:
             metric_id=metric.id,  # type: ignore[arg-type]
             award_id=metric.award_id,
             contract_manager_id=award.contract_manager_id if award else None,
-            definition=_definition(metric, award, fiscal_start),
+            definition=_definition(metric, award, fiscal_start_month),
         )
         for metric, award in rows
     ]
@@ -138,33 +143,33 @@ def readings_by_metric(session: Session, metric_ids: Iterable[int]) -> dict[int,
 def evaluate_metrics(session: Session, metric_ids: Iterable[int], as_of: date | None = None) -> dict[int, Evaluation]:
     """Fresh evaluations, computed now and not stored (for the status endpoints)."""
     as_of = as_of or utcnow().date()
-    chosen = subjects(session, metric_ids)
+    chosen = subjects(session, metric_ids, fiscal_start_month=get_settings().fiscal_year_start_month)
     readings = readings_by_metric(session, [s.metric_id for s in chosen])
     return {s.metric_id: evaluate(s.definition, readings.get(s.metric_id, {}), as_of) for s in chosen}
 
 
-def refresh(session: Session, metric_ids: Iterable[int], as_of: date | None = None) -> RefreshSummary:
-    """Re-evaluates these metrics and stores what changed: status, transitions, alerts. The caller commits."""
+def refresh(
+    session: Session, metric_ids: Iterable[int], *, fiscal_start_month: int, as_of: date | None = None
+) -> RefreshSummary:
+    """Re-evaluates these metrics and stores what changed: status, transitions, alerts. The caller commits.
+
+    On PostgreSQL the metrics' rows are locked first (`lock_for_writes`, ascending ids), so a metric is refreshed
+    by one process at a time and never while its readings or definition are being written; on SQLite the
+    caller holds the database's write lock.
+    """
     as_of = as_of or utcnow().date()
     now = utcnow()
-    chosen = subjects(session, metric_ids)
+    ids = sorted(set(metric_ids))
+    lock_for_writes(session, ids)
+    chosen = subjects(session, ids, fiscal_start_month=fiscal_start_month)
     summary = RefreshSummary(metrics=len(chosen))
     if not chosen:
         return summary
-    ids = [s.metric_id for s in chosen]
-    readings = readings_by_metric(session, ids)
-    dialect = session.get_bind().dialect.name
-    stored = MetricStatus.__table__  # type: ignore[attr-defined]
-    previous = {
-        row.metric_id: row
-        for row in session.connection().execute(
-            select(stored).where(in_values(stored.c.metric_id, ids, dialect=dialect))
-        )
-    }
-    open_alerts = alerts.open_alerts_for(session, ids)
+    readings = readings_by_metric(session, [s.metric_id for s in chosen])
+    previous = _stored_statuses(session, [s.metric_id for s in chosen])
     status_rows: list[dict[str, Any]] = []
     transitions: list[dict[str, Any]] = []
-    opened: list[Any] = []
+    alert_subjects: list[alerts.AlertSubject] = []
     for subject in chosen:
         evaluation = evaluate(subject.definition, readings.get(subject.metric_id, {}), as_of, detail=False)
         summary.by_status[evaluation.performance.value] += 1
@@ -174,23 +179,24 @@ def refresh(session: Session, metric_ids: Iterable[int], as_of: date | None = No
         if old is None or changes or _row_changed(old, evaluation):
             status_rows.append(_status_row(subject, evaluation, now))
         if subject.award_id is not None:
-            alerts.reconcile(
-                session,
-                subject_metric_id=subject.metric_id,
-                award_id=subject.award_id,
-                assignee_id=subject.contract_manager_id,
-                evaluation=evaluation,
-                current=open_alerts.get(subject.metric_id, {}),
-                now=now,
-                summary=summary,
-                opened=opened,
+            alert_subjects.append(
+                alerts.AlertSubject(subject.metric_id, subject.award_id, subject.contract_manager_id, evaluation)
             )
-    summary.transitions = len(transitions)
+    _upsert_statuses(session, status_rows)
     if transitions:
         session.connection().execute(insert(StatusTransition.__table__), transitions)  # type: ignore[attr-defined]
-    alerts.record_opened(session, opened, now)
-    _upsert_statuses(session, status_rows)
+    summary.transitions = len(transitions)
+    summary.add_alerts(alerts.reconcile_all(session, alert_subjects, now))
     return summary
+
+
+def _stored_statuses(session: Session, metric_ids: list[int]) -> dict[int, Any]:
+    stored = MetricStatus.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    rows = session.connection().execute(
+        select(stored).where(in_values(stored.c.metric_id, metric_ids, dialect=dialect))
+    )
+    return {row.metric_id: row for row in rows}
 
 
 def _status_row(subject: Subject, evaluation: Evaluation, now: datetime) -> dict[str, Any]:
@@ -223,11 +229,11 @@ def _row_changed(old: Any, evaluation: Evaluation) -> bool:
 def _transitions(subject: Subject, old: Any, evaluation: Evaluation, now: datetime) -> list[dict[str, Any]]:
     """What changed since the stored status (`old` is its row, or None the first time)."""
     first_reason = evaluation.reasons[0].message if evaluation.reasons else ""
-    changes: Sequence[tuple[str, str | None, str]] = (
-        ("performance", old.performance if old else None, evaluation.performance.value),
-        ("freshness", old.freshness if old else None, evaluation.freshness.value),
+    changes: Sequence[tuple[Dimension, str | None, str]] = (
+        (Dimension.performance, old.performance if old else None, evaluation.performance.value),
+        (Dimension.freshness, old.freshness if old else None, evaluation.freshness.value),
         (
-            "forecast",
+            Dimension.forecast,
             ("projected_miss" if old.projected_miss else "on_course") if old else None,
             "projected_miss" if evaluation.projected_miss else "on_course",
         ),
@@ -239,7 +245,7 @@ def _transitions(subject: Subject, old: Any, evaluation: Evaluation, now: dateti
             "dimension": dimension,
             "from_status": before,
             "to_status": after,
-            "reason": _reason_for(dimension, evaluation) or first_reason,
+            "reason": evaluation.reason_for(dimension) or first_reason,
             "occurred_at": now,
         }
         for dimension, before, after in changes
@@ -247,20 +253,12 @@ def _transitions(subject: Subject, old: Any, evaluation: Evaluation, now: dateti
     ]
 
 
-def _reason_for(dimension: str, evaluation: Evaluation) -> str | None:
-    codes = {
-        "performance": ("below_expected", "above_expected", "outside_range", "escalated_consecutive", "no_data"),
-        "freshness": ("overdue", "missing_periods"),
-        "forecast": ("projected_miss",),
-    }[dimension]
-    return next((r.message for r in evaluation.reasons if r.code in codes), None)
-
-
 def _upsert_statuses(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     table = MetricStatus.__table__  # type: ignore[attr-defined]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    rows = sorted(rows, key=lambda row: row["metric_id"])  # one lock order for every writer
     statement = insert(table)
     updates = {name: statement.excluded[name] for name in rows[0] if name != "metric_id"}
     session.connection().execute(statement.on_conflict_do_update(index_elements=["metric_id"], set_=updates), rows)

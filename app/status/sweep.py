@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from datetime import date
+from functools import partial
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.awards.models import Award, AwardStatus
-from app.db import make_engine
+from app.db import begin_write, make_engine
 from app.kit.idempotency import purge_expired
+from app.kit.processes import terminate_pools, worker_pool
 from app.kit.telemetry import SWEEP_DURATION
 from app.metrics.models import Metric
+from app.status.drain import drain
 from app.status.service import RefreshSummary, refresh
 
 log = logging.getLogger("app.sweep")
@@ -30,8 +31,10 @@ _SWEEP_LOCK = 727_402
 CHUNK = 2000
 
 
-def refresh_metrics(engine: Engine, metric_ids: Iterable[int], as_of: date | None = None) -> RefreshSummary:
-    """Refreshes metrics in chunks, one transaction each (retried once if another process raced us)."""
+def refresh_metrics(
+    engine: Engine, metric_ids: Iterable[int], *, fiscal_start_month: int, as_of: date | None = None
+) -> RefreshSummary:
+    """Refreshes metrics in chunks, one transaction each (retried once if a manager's change raced us)."""
     ids = sorted(set(metric_ids))
     total = RefreshSummary()
     for start in range(0, len(ids), CHUNK):
@@ -39,7 +42,8 @@ def refresh_metrics(engine: Engine, metric_ids: Iterable[int], as_of: date | Non
         for attempt in (1, 2):
             with Session(engine) as session:
                 try:
-                    summary = refresh(session, chunk, as_of)
+                    begin_write(session)
+                    summary = refresh(session, chunk, fiscal_start_month=fiscal_start_month, as_of=as_of)
                     session.commit()
                     total.add(summary)
                     break
@@ -50,12 +54,17 @@ def refresh_metrics(engine: Engine, metric_ids: Iterable[int], as_of: date | Non
     return total
 
 
-def sweep(engine: Engine, as_of: date | None = None, *, processes: int = 1) -> RefreshSummary | None:
+def sweep(
+    engine: Engine, *, fiscal_start_month: int, as_of: date | None = None, processes: int = 1
+) -> RefreshSummary | None:
     """One sweep over every metric of active contracts and grants; None if another process is sweeping.
 
-    Large portfolios are split across `processes` worker processes (the evaluation is CPU-bound Python).
+    It first drains the refresh queue (work a crashed process may have left), then re-evaluates every metric
+    of active awards. Large portfolios are split across `processes` worker processes (the evaluation is
+    CPU-bound Python).
     """
     started = time.perf_counter()
+    drain(engine, fiscal_start_month=fiscal_start_month)
     with engine.connect() as lock:
         is_postgres = lock.dialect.name == "postgresql"
         if is_postgres and not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _SWEEP_LOCK}).scalar():
@@ -74,10 +83,10 @@ def sweep(engine: Engine, as_of: date | None = None, *, processes: int = 1) -> R
                 ]
             workers = min(processes, len(metric_ids) // PARALLEL_THRESHOLD)
             if workers <= 1:
-                summary = refresh_metrics(engine, metric_ids, as_of)
+                summary = refresh_metrics(engine, metric_ids, fiscal_start_month=fiscal_start_month, as_of=as_of)
             else:
                 url = str(engine.url.render_as_string(hide_password=False))
-                summary = _in_parallel(url, metric_ids, as_of, workers)
+                summary = _in_parallel(url, metric_ids, (fiscal_start_month, as_of), workers)
             with Session(engine) as session:
                 purge_expired(session)  # Idempotency-Key records are kept 24 hours (README)
             SWEEP_DURATION.observe(time.perf_counter() - started)
@@ -91,30 +100,34 @@ def sweep(engine: Engine, as_of: date | None = None, *, processes: int = 1) -> R
 PARALLEL_THRESHOLD = 5000  # metrics per extra process below which starting processes costs more than it saves
 
 
-def _in_parallel(url: str, metric_ids: list[int], as_of: date | None, workers: int) -> RefreshSummary:
+def _in_parallel(url: str, metric_ids: list[int], options: tuple[int, date | None], workers: int) -> RefreshSummary:
     shares = [metric_ids[n::workers] for n in range(workers)]
     total = RefreshSummary()
-    # "spawn": fresh interpreters, safe from a threaded server process.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for summary in pool.map(_refresh_share, [url] * workers, shares, [as_of] * workers):
+    # "spawn": fresh interpreters, safe from a threaded server process. The workers die with this process, and a
+    # server's shutdown stops them (stop_background_sweep) instead of waiting for the sweep.
+    with worker_pool(workers, context="spawn") as pool:
+        for summary in pool.map(_refresh_share, [url] * workers, shares, [options] * workers):
             total.add(summary)
     return total
 
 
-def _refresh_share(url: str, metric_ids: list[int], as_of: date | None) -> RefreshSummary:
+def _refresh_share(url: str, metric_ids: list[int], options: tuple[int, date | None]) -> RefreshSummary:
+    fiscal_start_month, as_of = options
     engine = make_engine(url)
     try:
-        return refresh_metrics(engine, metric_ids, as_of)
+        return refresh_metrics(engine, metric_ids, fiscal_start_month=fiscal_start_month, as_of=as_of)
     finally:
         engine.dispose()
 
 
-async def run_periodically(engine: Engine, interval_seconds: float, processes: int) -> None:
+async def run_periodically(engine: Engine, interval_seconds: float, processes: int, fiscal_start_month: int) -> None:
     """The server's built-in sweep loop (cancelled at shutdown)."""
     while True:
         started = time.perf_counter()
         try:
-            summary = await asyncio.to_thread(sweep, engine, processes=processes)
+            summary = await asyncio.to_thread(
+                partial(sweep, engine, fiscal_start_month=fiscal_start_month, processes=processes)
+            )
             if summary is not None:
                 log.info(
                     "sweep: %d metrics in %.2fs, %d transitions, alerts +%d ~%d -%d",
@@ -130,15 +143,20 @@ async def run_periodically(engine: Engine, interval_seconds: float, processes: i
         await asyncio.sleep(interval_seconds)
 
 
-def start_background_sweep(engine: Engine, interval_seconds: float, processes: int) -> asyncio.Task[None] | None:
+def start_background_sweep(
+    engine: Engine, interval_seconds: float, processes: int, *, fiscal_start_month: int
+) -> asyncio.Task[None] | None:
     if interval_seconds <= 0:
         return None
-    return asyncio.create_task(run_periodically(engine, interval_seconds, processes))
+    return asyncio.create_task(run_periodically(engine, interval_seconds, processes, fiscal_start_month))
 
 
 async def stop_background_sweep(task: asyncio.Task[None] | None) -> None:
     if task is None:
         return
     task.cancel()
+    # The sweep itself runs in a thread that cancelling cannot stop: stop its worker processes (and refuse a pool
+    # it was about to open), so that the shutdown does not wait for a parallel sweep to finish.
+    terminate_pools(refuse_new=True)
     with suppress(asyncio.CancelledError):
         await task

@@ -7,19 +7,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from app.auth.dependencies import SessionDep
 from app.awards.models import AwardKind
+from app.db import SessionDep
 from app.kit.pagination import Page
 from app.kit.params import RecordId
-from app.records.routes import with_sort_fields
+from app.records.routes import query_of, runtime_annotations, with_sort_fields
 from app.transparency import service
 from app.transparency.caching import cached_json
 from app.transparency.schemas import (
     PublicAward,
+    PublicAwardQuery,
     PublicAwardSummary,
     PublicMetricDetail,
     PublicPriority,
     PublicPriorityDetail,
+    PublicPriorityQuery,
 )
 
 PUBLIC_PREFIX = "/public/v1"
@@ -52,8 +54,9 @@ IfNoneMatch = Annotated[
     responses=RESPONSES,
     name="public_list_priorities",
 )
+@runtime_annotations(query=query_of(PriorityFilters))
 def list_priorities(
-    session: SessionDep, query: Annotated[PriorityFilters, Query()], if_none_match: IfNoneMatch = None
+    session: SessionDep, query: Annotated[PublicPriorityQuery, Query()], if_none_match: IfNoneMatch = None
 ) -> Response:
     page = Page[PublicPriority].model_validate(service.list_priorities(session, query))
     return cached_json(page, if_none_match)
@@ -73,8 +76,9 @@ def read_priority(session: SessionDep, id: RecordId, if_none_match: IfNoneMatch 
 def _mount_awards(kind: AwardKind) -> None:
     plural = f"{kind.value}s"
 
+    @runtime_annotations(query=query_of(AwardFilters))
     def list_awards(
-        session: SessionDep, query: Annotated[AwardFilters, Query()], if_none_match: IfNoneMatch = None
+        session: SessionDep, query: Annotated[PublicAwardQuery, Query()], if_none_match: IfNoneMatch = None
     ) -> Response:
         page = Page[PublicAwardSummary].model_validate(service.list_awards(session, kind, query))
         return cached_json(page, if_none_match)

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,9 +21,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from app.metrics.models import Metric
+from tests.servers import start_uvicorn
 from tests.support import Actor, City
 
-ROOT = Path(__file__).resolve().parents[2]
 BATCH_SIZE = 10_000
 KEY = "erp-2026-10-full-load"
 # The batch's first write to `reading` (after the claim of its key, the staging COPY and the row locks); the
@@ -61,38 +57,18 @@ def _add_metrics(engine: Engine, template_id: int, count: int) -> list[int]:
     return list(ids)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Server:
     """One uvicorn process on the test's database."""
 
     def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(self.port), "--log-level", "warning"],
-            env=os.environ | {"RDC_DATABASE_URL": database_url, "RDC_LOG_LEVEL": "WARNING"},
-            cwd=ROOT,
+        self.server = start_uvicorn(
+            os.environ | {"RDC_DATABASE_URL": database_url, "RDC_LOG_LEVEL": "WARNING"}, alive_path="/readyz"
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        pytest.fail("uvicorn did not become ready within 20 s")
+        self.base = self.server.base
+        self.process = self.server.process
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=10)
+        self.server.stop(kill=True)
 
 
 @pytest.fixture

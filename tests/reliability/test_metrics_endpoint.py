@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlmodel import Session
 
 from app.alerts.models import Alert, AlertEvent, AlertKind, AlertStatus, Severity
+from app.config import get_settings
 from app.db import get_engine
 from app.status.sweep import sweep
 from tests.support import Actor, City
@@ -113,7 +114,7 @@ def test_open_alerts_are_counted_by_kind_and_severity_at_scrape_time(
 
 def test_each_sweep_is_timed(admin: Actor, city: City) -> None:
     before = value(scrape(admin.client), "rdc_sweep_duration_seconds_count")
-    summary = sweep(get_engine())
+    summary = sweep(get_engine(), fiscal_start_month=get_settings().fiscal_year_start_month)
     after = scrape(admin.client)
 
     assert summary is not None

@@ -1,0 +1,49 @@
+"""A parallel sweep runs in worker processes that die with the server (tests/kit/test_processes.py proves the
+pool itself); here: the sweep really works through that pool, and a server's shutdown stops it."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+
+import pytest
+
+from app.config import get_settings
+from app.db import get_engine
+from app.status import sweep as sweeping
+from tests.support import City
+
+
+def test_a_parallel_sweep_refreshes_every_metric_in_worker_processes_and_leaves_none_behind(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweeping, "PARALLEL_THRESHOLD", 1)  # the city's two metrics: one worker each
+
+    summary = sweeping.sweep(get_engine(), fiscal_start_month=get_settings().fiscal_year_start_month, processes=2)
+
+    assert summary is not None
+    assert summary.metrics == 2
+    assert multiprocessing.active_children() == []
+
+
+def test_a_server_shutdown_stops_a_running_parallel_sweep_instead_of_waiting_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(sweeping, "terminate_pools", lambda *, refuse_new=False: calls.append(refuse_new) or 0)
+
+    async def shut_down() -> None:
+        task = asyncio.create_task(asyncio.sleep(3600))  # stands in for the sweep loop
+        await asyncio.sleep(0)
+        await sweeping.stop_background_sweep(task)
+        assert task.cancelled()
+
+    asyncio.run(shut_down())
+    assert calls == [True]  # live pools stopped, and no new one may start
+
+
+def test_without_a_background_sweep_there_is_nothing_to_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(sweeping, "terminate_pools", lambda *, refuse_new=False: calls.append(refuse_new) or 0)
+    asyncio.run(sweeping.stop_background_sweep(None))
+    assert calls == []
