@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from sqlmodel import Session, select
 
+from app import migrations
+from app.accounts import service as accounts
+from app.auth import tokens
+from app.auth.models import ServiceAccountCreate, User, UserCreate
+from app.auth.principal import SYSTEM
+from app.auth.roles import Role, Scope
 from app.config import get_settings
+from app.db import get_engine
+from app.demo import seed
+from app.jobs.worker import Worker
+from app.ocds.package import has_processes, iter_package, use_snapshot
+from app.openapi_doc import write
+from app.ops.logs import configure_logging
+from app.ops.scrape import reset_multiprocess_dir
+from app.status.drain import drain
+from app.status.sweep import sweep as run_sweep
 
 cli = typer.Typer(help="Results Tracker operations", no_args_is_help=True, add_completion=False)
 
@@ -17,8 +34,6 @@ cli = typer.Typer(help="Results Tracker operations", no_args_is_help=True, add_c
 @cli.command()
 def migrate() -> None:
     """Apply database migrations up to the latest revision."""
-    from app import migrations
-
     migrations.upgrade()
     typer.echo("database is at the latest revision")
 
@@ -32,15 +47,9 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
 ) -> None:
     """Apply migrations, optionally seed the demo city, then serve the API with uvicorn."""
-    import uvicorn
-
-    from app.ops.logs import configure_logging
-
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)  # JSON lines, the server's own included
     if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from app.ops.scrape import reset_multiprocess_dir
-
         reset_multiprocess_dir(multiprocess_dir)  # the workers add up their metrics there
     migrate()
     if demo or get_settings().demo:
@@ -61,9 +70,6 @@ def serve(
 @cli.command("demo")
 def seed_demo() -> None:
     """Seed a realistic demo city (departments, vendors, procurements, contracts, grants, goals, metrics)."""
-    from app.db import get_engine
-    from app.demo import seed
-
     with Session(get_engine()) as session:
         summary = seed(session)
     typer.echo(summary)
@@ -78,12 +84,6 @@ def create_user(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
     """Create a user (the password is prompted for unless given)."""
-    from app.accounts.service import create_user as create
-    from app.auth.models import UserCreate
-    from app.auth.principal import SYSTEM
-    from app.auth.roles import Role
-    from app.db import get_engine
-
     data = UserCreate(
         email=email,
         full_name=full_name or email,
@@ -92,7 +92,7 @@ def create_user(
         department_ids=department or [],
     )
     with Session(get_engine()) as session:
-        user = create(session, actor=SYSTEM, data=data)
+        user = accounts.create_user(session, actor=SYSTEM, data=data)
     typer.echo(f"created user {user.id} <{user.email}> as {user.role.value}")
 
 
@@ -103,25 +103,15 @@ def create_service_account(
     expires_in_days: int = 365,
 ) -> None:
     """Create an ERP/vendor service account; prints the client secret once."""
-    from app.accounts.service import create_service_account as create
-    from app.auth.models import ServiceAccountCreate
-    from app.auth.principal import SYSTEM
-    from app.auth.roles import Scope
-    from app.db import get_engine
-
     data = ServiceAccountCreate(name=name, scopes=[Scope(s) for s in scope], expires_in_days=expires_in_days)
     with Session(get_engine()) as session:
-        account, secret = create(session, actor=SYSTEM, data=data)
+        account, secret = accounts.create_service_account(session, actor=SYSTEM, data=data)
     typer.echo(f"client_id={account.client_id}\nclient_secret={secret}\n(the secret is not shown again)")
 
 
 @cli.command()
 def token(email: str) -> None:
     """Print an access token for an existing, active user (for scripts and first steps)."""
-    from app.auth import tokens
-    from app.auth.models import User
-    from app.db import get_engine
-
     with Session(get_engine()) as session:
         user = session.exec(select(User).where(User.email == email.lower())).first()
     if user is None or not user.is_active:
@@ -133,11 +123,6 @@ def token(email: str) -> None:
 @cli.command()
 def sweep() -> None:
     """Re-evaluate every metric of active contracts and grants now (for cron; safe to run anywhere)."""
-    import time
-
-    from app.db import get_engine
-    from app.status.sweep import sweep as run_sweep
-
     started = time.perf_counter()
     settings = get_settings()
     summary = run_sweep(
@@ -161,10 +146,6 @@ def worker(
 
     Needed when the API processes run with RDC_JOBS_IN_PROCESS=false; any number may run, on any host.
     """
-    from app.db import get_engine
-    from app.jobs.worker import Worker
-    from app.ops.logs import configure_logging
-    from app.status.drain import drain
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -184,10 +165,6 @@ def export_ocds(
     uri: Annotated[str | None, typer.Option(help="Where the package will be published (default: file URI)")] = None,
 ) -> None:
     """Write the OCDS 1.1 release package (with the Metrics extension) of every contracting process."""
-    from app.auth.principal import SYSTEM
-    from app.db import get_engine
-    from app.ocds.package import has_processes, iter_package, use_snapshot
-
     with Session(get_engine()) as session:
         if not has_processes(session, SYSTEM):
             typer.echo("nothing to export yet: no procurement, contract or grant (OCDS needs one release)", err=True)
@@ -209,8 +186,6 @@ def export_ocds(
 @cli.command()
 def openapi(path: str = "openapi/openapi.json") -> None:
     """Write the OpenAPI document (the published contract) to a file."""
-    from app.openapi_doc import write
-
     write(path)
     typer.echo(f"wrote {path}")
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.accounts.router import router as auth_router
 from app.accounts.service import ensure_first_admin
+from app.actions.router import router as actions_router
 from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import sign_in_missing
@@ -153,6 +154,7 @@ def create_app() -> FastAPI:
         status_router,
         alerts_router,
         meetings_router,
+        actions_router,
         audit_router,
         ocds_router,
     ):

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from app.actions.models import ActionItem
 from app.alerts.models import Alert, AlertEvent
 from app.audit.models import AuditEntry
 from app.auth.models import ServiceAccount, SignInFailure, User, UserDepartment
@@ -10,7 +11,7 @@ from app.departments.models import Department
 from app.goals.models import Goal
 from app.jobs.models import MetricRefreshRequest
 from app.kit.idempotency import IdempotencyRecord
-from app.meetings.models import ActionItem, Meeting
+from app.meetings.models import Meeting
 from app.metrics.models import Metric
 from app.priorities.models import Priority
 from app.procurements.models import Procurement

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from app.main import create_app
+
 
 def document() -> dict[str, Any]:
-    from app.main import create_app
-
     return create_app().openapi()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from app.auth.models import (
     UserUpdate,
 )
 from app.auth.passwords import hash_secret, verify_secret
-from app.auth.principal import Principal
+from app.auth.principal import SYSTEM, Principal
 from app.auth.roles import Role
 from app.config import Settings
 from app.db import utcnow
@@ -73,8 +73,6 @@ def ensure_not_throttled(session: Session, settings: Settings, identity: str, cl
 
 def _as_utc(value: object) -> datetime:
     # func.min() on SQLite returns the raw column text, bypassing the column type.
-    from datetime import UTC
-
     parsed = datetime.fromisoformat(str(value))
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
@@ -226,8 +224,6 @@ def ensure_first_admin(session: Session, settings: Settings) -> User | None:
     existing = session.exec(select(User).where(User.email == email)).first()
     if existing is not None:
         return existing
-    from app.auth.principal import SYSTEM
-
     try:
         return create_user(
             session,

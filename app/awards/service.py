@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.auth.models import User
 from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardUpdate
@@ -11,12 +13,22 @@ from app.jobs.refresh_queue import enqueue_award
 from app.kit.problems import InvalidInput
 from app.procurements.models import Procurement
 from app.procurements.service import procurement_scope
-from app.records.resource import Dependent, Reference, Resource
+from app.records.resource import DepartmentScope, Dependent, Reference, Resource
 from app.vendors.models import Vendor
 
 
 def award_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
     return Award.department_id.in_(department_ids)  # type: ignore[attr-defined]
+
+
+def owned_by_award_in(award_id: Any) -> DepartmentScope:
+    """The department scope of records that belong to a contract or grant (meetings, action items), given
+    their `award_id` column."""
+
+    def scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
+        return award_id.in_(select(Award.id).where(award_scope(department_ids)))
+
+    return scope
 
 
 def _check_procurement_department(session: Session, award: Award) -> None:

@@ -1,4 +1,4 @@
-"""Performance meetings on a contract or grant, and action items."""
+"""Performance meetings on a contract or grant."""
 
 from typing import Annotated, Any
 
@@ -15,20 +15,15 @@ from app.kit.pagination import Page
 from app.kit.params import ERRORS, WRITE_ERRORS, RecordId
 from app.kit.preconditions import etag
 from app.meetings.models import Meeting, MeetingCreate, MeetingPublic, MeetingQuery
-from app.meetings.service import action_item_resource, agenda, meeting_resource
+from app.meetings.service import agenda, meeting_resource
 from app.records import crud
-from app.records.routes import mount_children, mount_crud, query_of, runtime_annotations, with_sort_fields
+from app.records.routes import mount_crud, query_of, runtime_annotations, with_sort_fields
 
 router = APIRouter(tags=["meetings and action items"])
 meetings = meeting_resource()
-action_items = action_item_resource()
 
 MeetingsReader = Annotated[Principal, Depends(Authorize("meetings", Action.read))]
 MeetingsWriter = Annotated[Principal, Depends(Authorize("meetings", Action.write))]
-
-
-def _owned_by_award(award: Any) -> dict[str, Any]:
-    return {"award_id": award.id}
 
 
 def _mount_award_meetings(kind: AwardKind) -> None:
@@ -89,18 +84,9 @@ def _mount_award_meetings(kind: AwardKind) -> None:
         summary=f"Record a meeting on a {kind.value}; its agenda is generated from open alerts, overdue action "
         "items and what changed since the last meeting",
     )
-    mount_children(
-        router,
-        parent=awards,
-        parent_path=f"/{kind.value}s",
-        child=action_items,
-        child_path="action-items",
-        owner_fields=_owned_by_award,
-    )
 
 
 for _kind in AwardKind:
     _mount_award_meetings(_kind)
 
 mount_crud(router, meetings, "/meetings", with_create=False)
-mount_crud(router, action_items, "/action-items", with_create=False)

@@ -1,25 +1,17 @@
-"""Meetings with an agenda generated from the contract's state, and action items."""
+"""Meetings with an agenda generated from the contract's state."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, not_
 from sqlmodel import Session, col, func, select
 
+from app.actions.models import ActionItem
+from app.actions.service import is_overdue
 from app.alerts.models import Alert, AlertStatus
-from app.awards.models import Award
-from app.awards.service import award_scope
-from app.db import utcnow
-from app.kit.problems import InvalidInput
+from app.awards.service import owned_by_award_in
 from app.meetings.models import (
-    ActionItem,
-    ActionItemCreate,
-    ActionItemPublic,
-    ActionItemQuery,
-    ActionItemUpdate,
-    ActionStatus,
     Meeting,
     MeetingCreate,
     MeetingPublic,
@@ -30,33 +22,6 @@ from app.metrics.models import Metric
 from app.readings.models import Reading
 from app.records.resource import Dependent, Resource
 from app.status.models import StatusTransition
-
-
-def _owned_by_department(model: Any) -> Any:
-    def scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
-        return model.award_id.in_(select(Award.id).where(award_scope(department_ids)))
-
-    return scope
-
-
-def is_overdue(flag: bool) -> ColumnElement[bool]:
-    overdue = and_(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) < utcnow().date())  # type: ignore[arg-type]
-    return overdue if flag else not_(overdue)
-
-
-def _check_action_item_links(session: Session, item: ActionItem) -> None:
-    """Linked meetings, alerts and metrics must belong to the same contract or grant."""
-    for field, model in (("meeting_id", Meeting), ("alert_id", Alert), ("metric_id", Metric)):
-        linked_id = getattr(item, field)
-        if linked_id is None:
-            continue
-        linked = session.get(model, linked_id)
-        if linked is None or linked.award_id != item.award_id:  # type: ignore[attr-defined]
-            raise InvalidInput.on(
-                f"body.{field}",
-                f"no {field.removesuffix('_id')} {linked_id} on this contract or grant",
-                "unknown_reference",
-            )
 
 
 def meeting_resource() -> Resource:
@@ -70,28 +35,8 @@ def meeting_resource() -> Resource:
         query_schema=MeetingQuery,
         sortable=("id", "held_on", "created_at", "updated_at"),
         dependents=(Dependent("action_item", "meeting_id", "action items"),),
-        scope=_owned_by_department(Meeting),
+        scope=owned_by_award_in(col(Meeting.award_id)),
     )
-
-
-def action_item_resource() -> Resource:
-    return Resource(
-        name="action_item",
-        area="action_items",
-        model=ActionItem,
-        create_schema=ActionItemCreate,
-        update_schema=ActionItemUpdate,
-        public_schema=ActionItemPublic,
-        query_schema=ActionItemQuery,
-        sortable=("id", "due_date", "status", "created_at", "updated_at"),
-        scope=_owned_by_department(ActionItem),
-        check=_check_action_item_links,
-        custom_filters={"overdue": is_overdue},
-    )
-
-
-def overdue_action_items(session: Session, *, award_id: int) -> int:
-    return int(session.exec(select(func.count()).where(ActionItem.award_id == award_id, is_overdue(True))).one())
 
 
 def agenda(session: Session, *, award_id: int, now: datetime) -> list[dict[str, Any]]:

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
+from app.actions.service import overdue_action_items
 from app.auth.principal import Principal
 from app.awards.models import Award, AwardStatus
 from app.db import utcnow
 from app.departments.models import Department
 from app.engine import Freshness, Performance, worst
 from app.goals.models import Goal
-from app.meetings.service import overdue_action_items
 from app.metrics.models import Metric
 from app.priorities.models import Priority
 from app.status.models import MetricStatus
