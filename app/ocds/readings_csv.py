@@ -49,7 +49,9 @@ def safe_text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def iter_csv(session: Session, *, principal: Principal, chunk: int = CHUNK) -> Iterator[str]:
+def iter_csv(
+    session: Session, *, principal: Principal, fiscal_start_month: int, chunk: int = CHUNK
+) -> Iterator[str]:
     yield _lines([COLUMNS])
     last_id = 0
     while True:
@@ -59,11 +61,11 @@ def iter_csv(session: Session, *, principal: Principal, chunk: int = CHUNK) -> I
         ids = [int(i) for i in session.exec(statement.order_by(col(Metric.id)).limit(chunk)).all() if i is not None]
         if not ids:
             return
-        yield _lines(_rows(session, ids))
+        yield _lines(_rows(session, ids, fiscal_start_month))
         last_id = ids[-1]
 
 
-def _rows(session: Session, metric_ids: Sequence[int]) -> Iterator[Sequence[Any]]:
+def _rows(session: Session, metric_ids: Sequence[int], fiscal_start_month: int) -> Iterator[Sequence[Any]]:
     dialect = session.get_bind().dialect.name
     owners = {
         metric.id: (metric, award)
@@ -73,7 +75,7 @@ def _rows(session: Session, metric_ids: Sequence[int]) -> Iterator[Sequence[Any]
             .where(in_values(Metric.id, metric_ids, dialect=dialect))
         ).all()
     }
-    evaluations = evaluate_metrics(session, metric_ids)
+    evaluations = evaluate_metrics(session, metric_ids, fiscal_start_month=fiscal_start_month)
     readings = session.exec(
         select(Reading)
         .where(in_values(Reading.metric_id, metric_ids, dialect=dialect))

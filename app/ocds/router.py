@@ -47,9 +47,9 @@ def _package(principal: Principal, settings: Settings, uri: str) -> Iterator[str
         yield from iter_package(session, principal=principal, settings=settings, uri=uri)
 
 
-def _readings(principal: Principal) -> Iterator[str]:
+def _readings(principal: Principal, fiscal_start_month: int) -> Iterator[str]:
     with Session(get_engine(), expire_on_commit=False) as session:
-        yield from readings_csv.iter_csv(session, principal=principal)
+        yield from readings_csv.iter_csv(session, principal=principal, fiscal_start_month=fiscal_start_month)
 
 
 @router.get(
@@ -93,8 +93,8 @@ def export_ocds(
     },
     name="export_readings_csv",
 )
-def export_readings(principal: ExportReader) -> CSVResponse:
+def export_readings(principal: ExportReader, settings: SettingsDep) -> CSVResponse:
     return CSVResponse(
-        _readings(principal),
+        _readings(principal, settings.fiscal_year_start_month),
         headers={"Content-Disposition": 'attachment; filename="readings.csv"'},
     )

@@ -1,6 +1,5 @@
 """Readings: single and batch posts, CSV import, history, verification and period locks."""
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
@@ -28,6 +27,7 @@ from app.readings.schemas import (
     BatchRequest,
     BatchResult,
     InvalidItem,
+    Mode,
     PeriodLockCreate,
     PeriodLockPublic,
     ReadingCreate,
@@ -59,11 +59,6 @@ IdempotencyKey = Annotated[
     ),
 ]
 INGEST_ERRORS = WRITE_ERRORS | {413: WRITE_ERRORS[409]}
-
-
-class Mode(StrEnum):
-    all_or_nothing = "all_or_nothing"
-    accept_valid = "accept_valid"
 
 
 ModeQuery = Annotated[Mode, Query(description="all_or_nothing (default): one bad item rejects the whole batch")]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
@@ -70,6 +71,11 @@ def canonical_items(items: Sequence[BatchItem | InvalidItem]) -> str:
         sort_keys=True,
         default=str,
     )
+
+
+class Mode(StrEnum):  # how a batch treats invalid items
+    all_or_nothing = "all_or_nothing"
+    accept_valid = "accept_valid"
 
 
 class BatchItem(ReadingValues):

@@ -23,9 +23,11 @@ from app.status.service import evaluate_metrics
 from app.vendors.models import Vendor
 
 
-def award_status(session: Session, award: Award) -> AwardStatusOut:
+def award_status(session: Session, award: Award, *, fiscal_start_month: int) -> AwardStatusOut:
     metrics = session.exec(select(Metric).where(Metric.award_id == award.id).order_by(col(Metric.id))).all()
-    evaluations = evaluate_metrics(session, [m.id for m in metrics if m.id is not None])
+    evaluations = evaluate_metrics(
+        session, [m.id for m in metrics if m.id is not None], fiscal_start_month=fiscal_start_month
+    )
     summaries = [summary_of(m.id, m.code, m.name, m.unit, evaluations[m.id]) for m in metrics if m.id is not None]
     counts = StatusCounts()
     for summary in summaries:

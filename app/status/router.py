@@ -9,6 +9,7 @@ from app.auth.principal import Principal
 from app.auth.roles import Action
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.params import ERRORS, RecordId
 from app.metrics.service import metric_resource
@@ -29,18 +30,18 @@ _metrics = metric_resource()
     responses=ERRORS,
     name="read_metric_status",
 )
-def metric_status(session: SessionDep, principal: StatusReader, id: RecordId) -> Any:
+def metric_status(session: SessionDep, settings: SettingsDep, principal: StatusReader, id: RecordId) -> Any:
     metric = crud.get_record(session, _metrics, principal=principal, record_id=id)
-    evaluation = evaluate_metrics(session, [id])[id]
+    evaluation = evaluate_metrics(session, [id], fiscal_start_month=settings.fiscal_year_start_month)[id]
     return detail_of(summary_of(id, metric.code, metric.name, metric.unit, evaluation), evaluation)
 
 
 def _mount_award_status(kind: AwardKind) -> None:
     awards = award_resource(kind)
 
-    def award_status(session: SessionDep, principal: StatusReader, id: RecordId) -> Any:
+    def award_status(session: SessionDep, settings: SettingsDep, principal: StatusReader, id: RecordId) -> Any:
         award = crud.get_record(session, awards, principal=principal, record_id=id)
-        return rollups.award_status(session, award)
+        return rollups.award_status(session, award, fiscal_start_month=settings.fiscal_year_start_month)
 
     router.add_api_route(
         f"/{kind.value}s/{{id}}/status",

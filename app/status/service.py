@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 
 from app.alerts import service as alerts
 from app.awards.models import Award
-from app.config import get_settings
 from app.db import utcnow
 from app.engine import Definition, Dimension, Evaluation, evaluate
 from app.kit.sql import in_values
@@ -140,10 +139,12 @@ def readings_by_metric(session: Session, metric_ids: Iterable[int]) -> dict[int,
     return found
 
 
-def evaluate_metrics(session: Session, metric_ids: Iterable[int], as_of: date | None = None) -> dict[int, Evaluation]:
+def evaluate_metrics(
+    session: Session, metric_ids: Iterable[int], *, fiscal_start_month: int, as_of: date | None = None
+) -> dict[int, Evaluation]:
     """Fresh evaluations, computed now and not stored (for the status endpoints)."""
     as_of = as_of or utcnow().date()
-    chosen = subjects(session, metric_ids, fiscal_start_month=get_settings().fiscal_year_start_month)
+    chosen = subjects(session, metric_ids, fiscal_start_month=fiscal_start_month)
     readings = readings_by_metric(session, [s.metric_id for s in chosen])
     return {s.metric_id: evaluate(s.definition, readings.get(s.metric_id, {}), as_of) for s in chosen}
 

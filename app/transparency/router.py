@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 
 from app.awards.models import AwardKind
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import Page
 from app.kit.params import RecordId
@@ -78,13 +79,20 @@ def _mount_awards(kind: AwardKind) -> None:
 
     @runtime_annotations(query=query_of(AwardFilters))
     def list_awards(
-        session: SessionDep, query: Annotated[PublicAwardQuery, Query()], if_none_match: IfNoneMatch = None
+        session: SessionDep,
+        settings: SettingsDep,
+        query: Annotated[PublicAwardQuery, Query()],
+        if_none_match: IfNoneMatch = None,
     ) -> Response:
-        page = Page[PublicAwardSummary].model_validate(service.list_awards(session, kind, query))
+        awards = service.list_awards(session, kind, query, fiscal_start_month=settings.fiscal_year_start_month)
+        page = Page[PublicAwardSummary].model_validate(awards)
         return cached_json(page, if_none_match)
 
-    def read_award(session: SessionDep, id: RecordId, if_none_match: IfNoneMatch = None) -> Response:
-        return cached_json(service.read_award(session, kind, id), if_none_match)
+    def read_award(
+        session: SessionDep, settings: SettingsDep, id: RecordId, if_none_match: IfNoneMatch = None
+    ) -> Response:
+        award = service.read_award(session, kind, id, fiscal_start_month=settings.fiscal_year_start_month)
+        return cached_json(award, if_none_match)
 
     router.add_api_route(
         f"/{plural}",
@@ -117,5 +125,8 @@ for _kind in AwardKind:
     responses=RESPONSES,
     name="public_read_metric",
 )
-def read_metric(session: SessionDep, id: RecordId, if_none_match: IfNoneMatch = None) -> Response:
-    return cached_json(service.read_metric(session, id), if_none_match)
+def read_metric(
+    session: SessionDep, settings: SettingsDep, id: RecordId, if_none_match: IfNoneMatch = None
+) -> Response:
+    metric = service.read_metric(session, id, fiscal_start_month=settings.fiscal_year_start_month)
+    return cached_json(metric, if_none_match)

@@ -125,13 +125,15 @@ def public_awards_resource(kind: AwardKind) -> Resource:
     )
 
 
-def list_awards(session: Session, kind: AwardKind, query: PublicAwardQuery) -> dict[str, Any]:
+def list_awards(
+    session: Session, kind: AwardKind, query: PublicAwardQuery, *, fiscal_start_month: int
+) -> dict[str, Any]:
     rows, total = crud.list_records(
         session, public_awards_resource(kind), principal=SYSTEM, query=query, where=(published_awards(),)
     )
     awards: list[Award] = list(rows)
     metrics = _public_metrics_of(session, [_id(a) for a in awards])
-    performances = _stored_performance(session, [_id(m) for m in metrics])
+    performances = _stored_performance(session, [_id(m) for m in metrics], fiscal_start_month=fiscal_start_month)
     by_award: dict[int, list[Performance]] = {}
     for metric in metrics:
         by_award.setdefault(metric.award_id or 0, []).append(performances[_id(metric)])
@@ -140,13 +142,13 @@ def list_awards(session: Session, kind: AwardKind, query: PublicAwardQuery) -> d
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
 
 
-def read_award(session: Session, kind: AwardKind, award_id: int) -> PublicAward:
+def read_award(session: Session, kind: AwardKind, award_id: int, *, fiscal_start_month: int) -> PublicAward:
     award = _published_award(session, kind, award_id)
     goals = session.exec(
         select(Goal).where(Goal.award_id == award_id, col(Goal.is_public).is_(True)).order_by(col(Goal.id))
     ).all()
     metrics = _public_metrics_of(session, [award_id])
-    evaluations = evaluate_metrics(session, [_id(m) for m in metrics])
+    evaluations = evaluate_metrics(session, [_id(m) for m in metrics], fiscal_start_month=fiscal_start_month)
     priorities = _priorities_of(session, [g.priority_id for g in goals if g.priority_id is not None])
     context = _Context.load(session, [award])
     public_goals = [
@@ -163,7 +165,7 @@ def read_award(session: Session, kind: AwardKind, award_id: int) -> PublicAward:
     return PublicAward(**_summary(award, context, performances).model_dump(), goals=public_goals)
 
 
-def read_metric(session: Session, metric_id: int) -> PublicMetricDetail:
+def read_metric(session: Session, metric_id: int, *, fiscal_start_month: int) -> PublicMetricDetail:
     row = session.exec(
         select(Metric, Goal, Award)
         .join(Goal, col(Goal.id) == Metric.goal_id)
@@ -173,7 +175,7 @@ def read_metric(session: Session, metric_id: int) -> PublicMetricDetail:
     if row is None:
         raise NotFound(f"metric {metric_id} is not published")
     metric, goal, award = row
-    evaluation = evaluate_metrics(session, [metric_id])[metric_id]
+    evaluation = evaluate_metrics(session, [metric_id], fiscal_start_month=fiscal_start_month)[metric_id]
     periods = [
         PublicPeriod(
             period=p.label,
@@ -223,7 +225,9 @@ def _public_metrics_of(session: Session, award_ids: Sequence[int]) -> list[Metri
     )
 
 
-def _stored_performance(session: Session, metric_ids: Sequence[int]) -> dict[int, Performance]:
+def _stored_performance(
+    session: Session, metric_ids: Sequence[int], *, fiscal_start_month: int
+) -> dict[int, Performance]:
     """Each metric's latest stored performance (as the portfolio shows it); evaluated now where none is stored."""
     if not metric_ids:
         return {}
@@ -236,7 +240,8 @@ def _stored_performance(session: Session, metric_ids: Sequence[int]) -> dict[int
         ).all()
     )
     missing = [i for i in metric_ids if i not in stored]
-    fresh = {i: e.performance for i, e in evaluate_metrics(session, missing).items()} if missing else {}
+    evaluations = evaluate_metrics(session, missing, fiscal_start_month=fiscal_start_month) if missing else {}
+    fresh = {i: evaluation.performance for i, evaluation in evaluations.items()}
     return {i: Performance(stored[i]) if i in stored else fresh[i] for i in metric_ids}
 
 

@@ -78,7 +78,7 @@ def test_work_committed_by_a_process_that_died_before_its_refresh_is_done_by_the
 
     assert summary.metrics == 1 and summary.alerts_opened == 1
     assert _queued(session) == 0
-    fresh = evaluate_metrics(session, [city.pothole_metric])[city.pothole_metric]
+    fresh = evaluate_metrics(session, [city.pothole_metric], fiscal_start_month=7)[city.pothole_metric]
     stored = _stored(session, city.pothole_metric)
     assert stored is not None
     assert (stored.performance, stored.freshness, stored.latest_value) == (
