@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from app.auth.models import User, UserDepartment
 from app.auth.passwords import hash_secret
 from app.auth.roles import Role
 from app.config import get_settings
-from app.db import get_engine
+from app.db import get_engine, utcnow
 from app.models import metadata
 from tests.servers import start_uvicorn
 from tests.support import Actor, City, contract_payload, created, metric_payload
@@ -295,3 +296,45 @@ def live_server(configured: str) -> Iterator[str]:
     server = start_uvicorn(env, workers=2)
     yield server.base
     server.stop()
+
+
+@pytest.fixture
+def manager(make_actor: Any, city: City) -> Actor:
+    return make_actor(Role.contract_manager, (city.transportation,), email="casey@city.example")
+
+
+@pytest.fixture
+def streetlights(admin: Actor, city: City, manager: Actor) -> dict[str, int]:
+    """An active contract running a year either side of today, managed by `manager`, with one monthly metric."""
+    today = utcnow().date()
+    contract = created(
+        admin.post(
+            "/api/v1/contracts",
+            json=contract_payload(
+                number="C-LIGHTS-01",
+                title="Street light repair",
+                vendor_id=city.paving_vendor,
+                department_id=city.transportation,
+                external_id="PO-LIGHTS-01",
+                start_date=(today - timedelta(days=365)).isoformat(),
+                end_date=(today + timedelta(days=365)).isoformat(),
+                contract_manager_id=manager.user_id,
+            ),
+        )
+    )
+    goal = created(admin.post(f"/api/v1/contracts/{contract}/goals", json={"title": "Fix outages fast"}))
+    metric = created(
+        admin.post(
+            f"/api/v1/goals/{goal}/metrics",
+            json=metric_payload(
+                code="LIGHTS-72H",
+                name="Outages repaired within 72 hours",
+                baseline_value="80",
+                baseline_date=(today - timedelta(days=365)).isoformat(),
+                target_value="80",
+                target_date=(today + timedelta(days=365)).isoformat(),
+                grace_days=10,
+            ),
+        )
+    )
+    return {"contract": contract, "metric": metric}

@@ -1,20 +1,15 @@
 """Action items: listed and added per contract or grant, read and changed by id."""
 
-from typing import Any
 
 from fastapi import APIRouter
 
 from app.actions.service import action_item_resource
 from app.awards.models import AwardKind
-from app.awards.service import award_resource
+from app.awards.service import award_owner_fields, award_resource
 from app.records.routes import mount_children, mount_crud
 
 router = APIRouter(tags=["meetings and action items"])
 action_items = action_item_resource()
-
-
-def _owned_by_award(award: Any) -> dict[str, Any]:
-    return {"award_id": award.id}
 
 
 for _kind in AwardKind:
@@ -24,7 +19,7 @@ for _kind in AwardKind:
         parent_path=f"/{_kind.value}s",
         child=action_items,
         child_path="action-items",
-        owner_fields=_owned_by_award,
+        owner_fields=award_owner_fields,
     )
 
 mount_crud(router, action_items, "/action-items", with_create=False)

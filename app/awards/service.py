@@ -21,6 +21,11 @@ def award_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
     return Award.department_id.in_(department_ids)  # type: ignore[attr-defined]
 
 
+def award_owner_fields(award: Award) -> dict[str, Any]:
+    """The columns that tie a child record (goal, action item) to its contract or grant."""
+    return {"award_id": award.id}
+
+
 def owned_by_award_in(award_id: Any) -> DepartmentScope:
     """The department scope of records that belong to a contract or grant (meetings, action items), given
     their `award_id` column."""

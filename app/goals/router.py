@@ -3,17 +3,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.awards.models import AwardKind
-from app.awards.service import award_resource
+from app.awards.service import award_owner_fields, award_resource
 from app.goals.service import goal_resource
 from app.procurements.service import procurement_resource
 from app.records.routes import mount_children, mount_crud
 
 router = APIRouter(tags=["goals"])
 goals = goal_resource()
-
-
-def _owned_by_award(award: Any) -> dict[str, Any]:
-    return {"award_id": award.id}
 
 
 def _owned_by_procurement(procurement: Any) -> dict[str, Any]:
@@ -37,7 +33,7 @@ def _mount_award_goals(kind: AwardKind) -> None:
         parent_path=f"/{kind.value}s",
         child=goals,
         child_path="goals",
-        owner_fields=_owned_by_award,
+        owner_fields=award_owner_fields,
     )
 
 

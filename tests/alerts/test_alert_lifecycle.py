@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from sqlmodel import Session
 
 from app.auth.roles import Role
 from app.db import get_engine, utcnow
 from app.periods import Cadence, containing, label, periods_between
 from app.status.sweep import sweep
-from tests.support import Actor, City, assert_problem, contract_payload, created, metric_payload
+from tests.support import Actor, City, assert_problem
 
 FISCAL_START = 7  # the default fiscal year (July), as the server runs in these tests
 
@@ -23,48 +22,6 @@ def _closed_months(count: int) -> list[str]:
     last_closed = containing(utcnow().date(), Cadence.monthly).start - timedelta(days=1)
     months = periods_between(last_closed - timedelta(days=40 * count), last_closed, Cadence.monthly)
     return [label(p, Cadence.monthly) for p in months[-count:]]
-
-
-@pytest.fixture
-def manager(make_actor: Any, city: City) -> Actor:
-    return make_actor(Role.contract_manager, (city.transportation,), email="casey@city.example")
-
-
-@pytest.fixture
-def streetlights(admin: Actor, city: City, manager: Actor) -> dict[str, int]:
-    """An active contract running a year either side of today, managed by `manager`, with one monthly metric."""
-    today = utcnow().date()
-    contract = created(
-        admin.post(
-            "/api/v1/contracts",
-            json=contract_payload(
-                number="C-LIGHTS-01",
-                title="Street light repair",
-                vendor_id=city.paving_vendor,
-                department_id=city.transportation,
-                external_id="PO-LIGHTS-01",
-                start_date=(today - timedelta(days=365)).isoformat(),
-                end_date=(today + timedelta(days=365)).isoformat(),
-                contract_manager_id=manager.user_id,
-            ),
-        )
-    )
-    goal = created(admin.post(f"/api/v1/contracts/{contract}/goals", json={"title": "Fix outages fast"}))
-    metric = created(
-        admin.post(
-            f"/api/v1/goals/{goal}/metrics",
-            json=metric_payload(
-                code="LIGHTS-72H",
-                name="Outages repaired within 72 hours",
-                baseline_value="80",
-                baseline_date=(today - timedelta(days=365)).isoformat(),
-                target_value="80",
-                target_date=(today + timedelta(days=365)).isoformat(),
-                grace_days=10,
-            ),
-        )
-    )
-    return {"contract": contract, "metric": metric}
 
 
 def _post(actor: Actor, metric: int, values: dict[str, str]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from app.auth.roles import Role
 from app.db import utcnow
 from app.periods import Cadence, containing, label
-from tests.support import Actor, City, assert_problem, contract_payload, created, metric_payload
+from tests.support import Actor, City, assert_problem, contract_payload, created
 
 API = "/api/v1"
 
@@ -23,48 +23,14 @@ def _last_closed_month() -> str:
 
 
 @pytest.fixture
-def manager(make_actor: Any, city: City) -> Actor:
-    return make_actor(Role.contract_manager, (city.transportation,), email="casey@city.example")
-
-
-@pytest.fixture
-def contract(admin: Actor, city: City, manager: Actor) -> dict[str, int]:
-    """An active street-light contract managed by `manager`, whose last month's figure opened an alert."""
-    today = utcnow().date()
-    contract = created(
-        admin.post(
-            f"{API}/contracts",
-            json=contract_payload(
-                number="C-LIGHTS-07",
-                title="Street light repair",
-                vendor_id=city.paving_vendor,
-                department_id=city.transportation,
-                external_id="PO-LIGHTS-07",
-                start_date=(today - timedelta(days=365)).isoformat(),
-                end_date=(today + timedelta(days=365)).isoformat(),
-                contract_manager_id=manager.user_id,
-            ),
-        )
-    )
-    goal = created(admin.post(f"{API}/contracts/{contract}/goals", json={"title": "Fix outages fast"}))
-    metric = created(
-        admin.post(
-            f"{API}/goals/{goal}/metrics",
-            json=metric_payload(
-                code="LIGHTS-72H",
-                name="Outages repaired within 72 hours",
-                baseline_value="80",
-                baseline_date=(today - timedelta(days=365)).isoformat(),
-                target_value="80",
-                target_date=(today + timedelta(days=365)).isoformat(),
-            ),
-        )
-    )
+def contract(streetlights: dict[str, int], manager: Actor) -> dict[str, int]:
+    """The street-light contract, whose last month's figure opened an alert."""
+    metric = streetlights["metric"]
     reading = manager.post(f"{API}/metrics/{metric}/readings", json={"period": _last_closed_month(), "value": "50"})
     assert reading.status_code in (200, 201), reading.text
     alerts = manager.get(f"{API}/alerts", params={"metric_id": metric, "kind": "performance"}).json()["items"]
     assert [alert["status"] for alert in alerts] == ["open"]
-    return {"contract": contract, "metric": metric, "alert": alerts[0]["id"]}
+    return streetlights | {"alert": alerts[0]["id"]}
 
 
 def _action_item(due: date, **fields: Any) -> dict[str, Any]:
