@@ -54,6 +54,7 @@ class Performance(StrEnum):
     at_risk = "at_risk"
     off_track = "off_track"
     no_data = "no_data"
+    evaluation_error = "evaluation_error"  # the metric's stored definition cannot be evaluated (see the log)
 
 
 class Freshness(StrEnum):
@@ -62,7 +63,13 @@ class Freshness(StrEnum):
     overdue = "overdue"
 
 
-SEVERITY_ORDER = {Performance.on_track: 0, Performance.no_data: 1, Performance.at_risk: 2, Performance.off_track: 3}
+SEVERITY_ORDER = {
+    Performance.on_track: 0,
+    Performance.no_data: 1,
+    Performance.evaluation_error: 1,
+    Performance.at_risk: 2,
+    Performance.off_track: 3,
+}
 
 
 def worst(statuses: Sequence[Performance]) -> Performance:
@@ -113,6 +120,7 @@ class ReasonCode(StrEnum):
     missing_periods = "missing_periods"
     projected_miss = "projected_miss"
     target_missed = "target_missed"
+    evaluation_error = "evaluation_error"
 
     @property
     def dimension(self) -> Dimension:
@@ -134,6 +142,7 @@ _DIMENSIONS = {
     ReasonCode.missing_periods: Dimension.freshness,
     ReasonCode.projected_miss: Dimension.forecast,
     ReasonCode.target_missed: Dimension.forecast,
+    ReasonCode.evaluation_error: Dimension.performance,
 }
 
 
@@ -244,6 +253,22 @@ def band_status(definition: Definition, measure: Decimal) -> Performance:
 
 
 # --- evaluation ------------------------------------------------------------------------------------
+
+
+def failed_evaluation(as_of: date) -> Evaluation:
+    """What a metric shows when its stored definition cannot be evaluated (e.g. dates stored before the
+    accepted range existed): not a status anyone can act on, and no alerts; the error itself is in the log."""
+    return Evaluation(
+        as_of=as_of,
+        performance=Performance.evaluation_error,
+        freshness=Freshness.not_due,
+        projected_miss=False,
+        periods=(),
+        forecast=None,
+        reasons=(
+            Reason(ReasonCode.evaluation_error, "This metric could not be evaluated; the city is looking into it."),
+        ),
+    )
 
 
 def evaluate(

@@ -12,6 +12,15 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+# Every date and instant the service accepts lies in this range: wide enough for any contract, baseline or
+# "open-ended" end date a city records, narrow enough that period and deadline arithmetic never overflows.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
 
 class Cadence(StrEnum):
     weekly = "weekly"
@@ -53,8 +62,14 @@ def fiscal_year_start(fiscal_year: int, start_month: int) -> date:
 
 
 def parse(label: str, cadence: Cadence, *, fiscal_start_month: int = 7) -> Period:
-    """The period a label names, checking that it fits the cadence."""
-    return _parse(label.strip(), cadence, fiscal_start_month)
+    """The period a label names, checking that it fits the cadence and lies in the accepted range."""
+    period = _parse(label.strip(), cadence, fiscal_start_month)
+    if not (in_range(period.start) and in_range(period.end)):
+        raise PeriodError(
+            f"'{label}' lies outside the dates this service accepts "
+            f"({EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()})"
+        )
+    return period
 
 
 @lru_cache(maxsize=4096)  # a batch repeats the same few labels thousands of times

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -13,6 +13,8 @@ import email_validator
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, PlainSerializer, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from app.periods import EARLIEST_DAY, LATEST_DAY, in_range
 
 MAX_INT_ID = 2_147_483_647  # ids are 32-bit on PostgreSQL: larger ones are a 422, never a database error
 
@@ -32,7 +34,27 @@ def _not_a_number(value: Any) -> Any:
     return value
 
 
-Instant = Annotated[AwareDatetime, BeforeValidator(_not_a_number)]
+# Dates and instants: years 1900 to 2199 (`periods.EARLIEST_DAY` to `LATEST_DAY`), in the validators and in the
+# published contract (a pattern on the year), so that no stored date can make a later computation overflow.
+_YEAR = "(19[0-9]{2}|2[01][0-9]{2})"
+DAY_PATTERN = rf"^{_YEAR}-[0-9]{{2}}-[0-9]{{2}}$"
+INSTANT_PATTERN = rf"^{_YEAR}-[0-9]{{2}}-[0-9]{{2}}T"
+RANGE_TEXT = f"from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
+
+
+def _instant_in_range(value: datetime) -> datetime:
+    # Judged by the calendar date as written, before any conversion to UTC (which could overflow at the edges).
+    if not in_range(value.date()):
+        raise PydanticCustomError("date_out_of_range", f"Input should be a date-time {RANGE_TEXT}")
+    return value
+
+
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_not_a_number),
+    AfterValidator(_instant_in_range),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN}),
+]
 
 
 def _date_as_text(value: Any) -> Any:
@@ -42,7 +64,18 @@ def _date_as_text(value: Any) -> Any:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_date_as_text)]
+def _day_in_range(value: date) -> date:
+    if not in_range(value):
+        raise PydanticCustomError("date_out_of_range", f"Input should be a date {RANGE_TEXT}")
+    return value
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_date_as_text),
+    AfterValidator(_day_in_range),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
 
 
 # Syntax only: a city's test systems use reserved names (example.test, intranet.local) that EmailStr refuses.

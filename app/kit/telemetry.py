@@ -40,6 +40,15 @@ READINGS_INGESTED = Counter(
     "Readings in committed posts (single, batch, CSV import), by outcome",
     ["outcome"],
 )
+EVALUATION_ERRORS = Counter(
+    "rdc_evaluation_errors",
+    "Metrics whose stored definition could not be evaluated (shown as evaluation_error; details in the log)",
+)
+EXPORT_RECORDS_SKIPPED = Counter(
+    "rdc_export_records_skipped",
+    "Records left out of a streamed export because they could not be written (details in the log)",
+    ["export"],
+)
 SWEEP_DURATION = Histogram(
     "rdc_sweep_duration_seconds",
     "Duration of a sweep that re-evaluated every metric of active contracts and grants",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -18,12 +19,15 @@ from typing import Any
 from app.awards.models import Award
 from app.departments.models import Department
 from app.engine import Direction
+from app.kit.telemetry import EXPORT_RECORDS_SKIPPED
 from app.metrics.models import Metric
 from app.ocds import codelists
 from app.periods import Cadence, Period, PeriodError, containing, label, parse
 from app.procurements.models import Procurement
 from app.readings.models import Reading
 from app.vendors.models import Vendor
+
+log = logging.getLogger("app.ocds")
 
 Json = dict[str, Any]
 
@@ -205,7 +209,7 @@ def _tender(procurement: Procurement, process: ProcessData, fiscal_start_month: 
         tender["tenderPeriod"] = period(procurement.release_date, procurement.response_due_date)
     if procurement.expected_award_date:
         tender["awardPeriod"] = period(None, procurement.expected_award_date)
-    targets = [_target_metric(m, None, fiscal_start_month) for m in process.procurement_metrics]
+    targets = _targets(process.procurement_metrics, None, fiscal_start_month)
     if targets:
         tender["targets"] = targets
     return tender
@@ -239,7 +243,7 @@ def _contract(award: Award, process: ProcessData, fiscal_start_month: int) -> Js
         contract["description"] = award.description
     metrics = process.award_metrics.get(award.id or 0, [])
     if metrics:
-        contract["agreedMetrics"] = [_target_metric(m, award, fiscal_start_month) for m in metrics]
+        contract["agreedMetrics"] = _targets(metrics, award, fiscal_start_month)
     reported = [(m, process.readings.get(m.id or 0)) for m in metrics]
     actuals = [_actual_metric(m, readings, fiscal_start_month) for m, readings in reported if readings]
     if actuals:
@@ -267,6 +271,19 @@ def _metric_head(metric: Metric) -> Json:
     if metric.description:
         head["description"] = metric.description
     return head
+
+
+def _targets(metrics: list[Metric], award: Award | None, fiscal_start_month: int) -> list[Json]:
+    """The metrics' targets; one whose stored dates cannot be written (stored before today's validation) is
+    left out, logged and counted, rather than stopping the export for everyone."""
+    targets = []
+    for metric in metrics:
+        try:
+            targets.append(_target_metric(metric, award, fiscal_start_month))
+        except (ArithmeticError, ValueError, OverflowError):
+            log.exception("OCDS export: the targets of metric %s left out", metric.id)
+            EXPORT_RECORDS_SKIPPED.labels("ocds").inc()
+    return targets
 
 
 def _target_metric(metric: Metric, award: Award | None, fiscal_start_month: int) -> Json:

@@ -57,6 +57,7 @@ def _counts_query(group: Any, *joins: Any, principal: Principal) -> Any:
             func.count().filter(performance == Performance.at_risk).label("at_risk"),
             func.count().filter(performance == Performance.off_track).label("off_track"),
             func.count().filter(performance == Performance.no_data).label("no_data"),
+            func.count().filter(performance == Performance.evaluation_error).label("evaluation_error"),
             func.count().filter(col(MetricStatus.freshness) == Freshness.overdue).label("overdue"),
             func.sum(case((col(MetricStatus.projected_miss), 1), else_=0)).label("projected_miss"),
         )
@@ -73,12 +74,13 @@ def _counts_query(group: Any, *joins: Any, principal: Principal) -> Any:
 
 def _rows(session: Session, statement: Any, names: dict[Any, str]) -> list[RollupRow]:
     rows = []
-    for key, on_track, at_risk, off_track, no_data, overdue, projected in session.exec(statement).all():
+    for key, on_track, at_risk, off_track, no_data, failed, overdue, projected in session.exec(statement).all():
         counts = StatusCounts(
             on_track=on_track,
             at_risk=at_risk,
             off_track=off_track,
             no_data=no_data,
+            evaluation_error=failed,
             overdue=overdue,
             projected_miss=projected or 0,
         )

@@ -60,6 +60,7 @@ class StatusCounts(BaseModel):
     at_risk: int = 0
     off_track: int = 0
     no_data: int = 0
+    evaluation_error: int = 0
     overdue: int = 0
     projected_miss: int = 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,13 +17,16 @@ from sqlmodel import Session, col, select
 from app.alerts import service as alerts
 from app.awards.models import Award
 from app.db import utcnow
-from app.engine import Definition, Dimension, Evaluation, evaluate
+from app.engine import Definition, Dimension, Evaluation, evaluate, failed_evaluation
 from app.kit.sql import in_values
+from app.kit.telemetry import EVALUATION_ERRORS
 from app.metrics.models import Metric
 from app.metrics.service import lock_for_writes
 from app.periods import Period, PeriodError, parse
 from app.readings.models import Reading
 from app.status.models import MetricStatus, StatusTransition
+
+log = logging.getLogger("app.status")
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,18 @@ def evaluate_metrics(
     as_of = as_of or utcnow().date()
     chosen = subjects(session, metric_ids, fiscal_start_month=fiscal_start_month)
     readings = readings_by_metric(session, [s.metric_id for s in chosen])
-    return {s.metric_id: evaluate(s.definition, readings.get(s.metric_id, {}), as_of) for s in chosen}
+    return {s.metric_id: _evaluate(s, readings.get(s.metric_id, {}), as_of, detail=True) for s in chosen}
+
+
+def _evaluate(subject: Subject, readings: dict[Period, Decimal], as_of: date, *, detail: bool) -> Evaluation:
+    """The metric's evaluation; one whose stored definition cannot be evaluated is logged, counted and shown as
+    `evaluation_error`, and never stops the other metrics of a list, a sweep or an export."""
+    try:
+        return evaluate(subject.definition, readings, as_of, detail=detail)
+    except Exception:
+        log.exception("metric %d could not be evaluated", subject.metric_id)
+        EVALUATION_ERRORS.inc()
+        return failed_evaluation(as_of)
 
 
 def refresh(
@@ -172,7 +187,7 @@ def refresh(
     transitions: list[dict[str, Any]] = []
     alert_subjects: list[alerts.AlertSubject] = []
     for subject in chosen:
-        evaluation = evaluate(subject.definition, readings.get(subject.metric_id, {}), as_of, detail=False)
+        evaluation = _evaluate(subject, readings.get(subject.metric_id, {}), as_of, detail=False)
         summary.by_status[evaluation.performance.value] += 1
         old = previous.get(subject.metric_id)
         changes = _transitions(subject, old, evaluation, now)

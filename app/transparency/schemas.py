@@ -71,6 +71,7 @@ class PublicStatusCounts(_Public):
     at_risk: int = 0
     off_track: int = 0
     no_data: int = 0
+    evaluation_error: int = 0
 
 
 class PublicAwardSummary(_Public):
