@@ -66,9 +66,9 @@ class Freshness(StrEnum):
 SEVERITY_ORDER = {
     Performance.on_track: 0,
     Performance.no_data: 1,
-    Performance.evaluation_error: 1,
-    Performance.at_risk: 2,
-    Performance.off_track: 3,
+    Performance.evaluation_error: 2,
+    Performance.at_risk: 3,
+    Performance.off_track: 4,
 }
 
 
@@ -149,7 +149,12 @@ _DIMENSIONS = {
 @dataclass(frozen=True)
 class Reason:
     code: ReasonCode
-    message: str
+    message: str  # for staff: names the tolerance bands and rules that decided the status
+    public_text: str | None = None  # for residents, from published fields only; None when `message` is already
+
+    @property
+    def public_message(self) -> str:
+        return self.public_text if self.public_text is not None else self.message
 
 
 @dataclass(frozen=True)
@@ -353,6 +358,7 @@ def _evaluate_period(
                     ReasonCode.escalated_consecutive,
                     f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row "
                     f"(escalates after {definition.escalate_after_periods}).",
+                    f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row.",
                 )
             )
     return PeriodResult(period, name, expected, expected_range, actual, measure, status, run, tuple(reasons))
@@ -377,13 +383,12 @@ def _shortfall_reason(
     if definition.direction == Direction.maintain_range:
         low, high = definition.range_min, definition.range_max
         side = "below" if low is not None and actual < low else "above"
-        return Reason(
-            ReasonCode.outside_range,
-            f"{name}: {value}, {size} {side} the range {_num(low)} to {_num(high)} ({band_text}){run_text}.",
-        )
+        outside = f"{name}: {value}, {size} {side} the range {_num(low)} to {_num(high)}"
+        return Reason(ReasonCode.outside_range, f"{outside} ({band_text}){run_text}.", f"{outside}{run_text}.")
     side = "below" if definition.direction == Direction.increase else "above"
     code = ReasonCode.below_expected if side == "below" else ReasonCode.above_expected
-    return Reason(code, f"{name}: {value}, {size} {side} the expected {_num(expected)} ({band_text}){run_text}.")
+    short = f"{name}: {value}, {size} {side} the expected {_num(expected)}"
+    return Reason(code, f"{short} ({band_text}){run_text}.", f"{short}{run_text}.")
 
 
 def _freshness(definition: Definition, results: list[PeriodResult], as_of: date) -> tuple[Freshness, list[Reason]]:
@@ -443,6 +448,10 @@ def _forecast(definition: Definition, results: list[PeriodResult], as_of: date) 
     forecast = Forecast(projected_value=projected, target_date=target_date, projected_miss=miss, based_on=len(reported))
     if not miss:
         return forecast, []
+    trend = (
+        f"At the recent trend ({len(reported)} readings) the metric reaches {_num(projected)} {definition.unit} "
+        f"by {target_date.isoformat()}"
+    )
     target_text = (
         f"the range {_num(definition.range_min)} to {_num(definition.range_max)}"
         if definition.direction == Direction.maintain_range
@@ -451,8 +460,8 @@ def _forecast(definition: Definition, results: list[PeriodResult], as_of: date) 
     return forecast, [
         Reason(
             ReasonCode.projected_miss,
-            f"At the recent trend ({len(reported)} readings) the metric reaches {_num(projected)} {definition.unit} "
-            f"by {target_date.isoformat()}, missing {target_text} beyond the off-track band.",
+            f"{trend}, missing {target_text} beyond the off-track band.",
+            f"{trend}, missing {target_text}.",
         )
     ]
 

@@ -249,7 +249,8 @@ def _check_unique(session: Session, resource: Resource[M], values: dict[str, Any
         if existing is not None:
             field = columns[-1]
             raise Conflict(
-                f"{resource.name} {existing} already has {field} {values[field]!r}",
+                # Never the other record's id: it may lie in a department the caller cannot see.
+                f"another {resource.name} already has {field} {values[field]!r}",
                 errors=[FieldError(field=f"body.{field}", message="already in use", code="duplicate")],
             )
 

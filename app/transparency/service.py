@@ -334,6 +334,6 @@ def _metric(metric: Metric, evaluation: Evaluation) -> PublicMetric:
         performance=evaluation.performance,
         freshness=evaluation.freshness,
         projected_miss=evaluation.projected_miss,
-        reasons=[PublicReason(code=r.code, message=r.message) for r in evaluation.reasons],
+        reasons=[PublicReason(code=r.code, message=r.public_message) for r in evaluation.reasons],
         as_of=evaluation.as_of,
     )

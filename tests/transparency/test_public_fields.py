@@ -72,7 +72,7 @@ ALLOWED: dict[str, set[str]] = {
     "PublicAward": AWARD_SUMMARY | {"goals"},
     "PublicDepartment": {"id", "code", "name"},
     "PublicVendor": {"id", "legal_name"},
-    "PublicStatusCounts": {"on_track", "at_risk", "off_track", "no_data"},
+    "PublicStatusCounts": {"on_track", "at_risk", "off_track", "no_data", "evaluation_error"},
     "PublicGoal": {"id", "title", "description", "priority", "metrics"},
     "PublicGoalPriority": {"id", "code", "title"},
     "PublicGoalRef": {"id", "title"},

@@ -74,7 +74,7 @@ def test_a_resident_follows_a_contract_target_baseline_latest_reading_and_status
     crew = metrics["CREW-RESPONSE"]
     assert (crew["range_min"], crew["range_max"], crew["performance"]) == ("4", "24", "off_track")
     assert contract["performance"] == "off_track"  # the worst of its public metrics
-    assert contract["counts"] == {"on_track": 1, "at_risk": 0, "off_track": 1, "no_data": 0}
+    assert contract["counts"] == {"on_track": 1, "at_risk": 0, "off_track": 1, "no_data": 0, "evaluation_error": 0}
 
 
 def test_a_resident_sees_one_metric_period_by_period(resident: Actor, city: City, published: Published) -> None:
