@@ -117,7 +117,10 @@ def token(email: str) -> None:
     if user is None or not user.is_active:
         typer.echo(f"no active user {email}", err=True)
         raise typer.Exit(1)
-    typer.echo(tokens.issue(get_settings(), subject=f"user:{user.id}", role=user.role.value).access_token)
+    issued = tokens.issue(
+        get_settings(), subject=f"user:{user.id}", role=user.role.value, generation=user.token_generation
+    )
+    typer.echo(issued.access_token)
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from app.actions.models import ActionItem
 from app.alerts.models import Alert, AlertEvent
 from app.audit.models import AuditEntry
-from app.auth.models import ServiceAccount, SignInFailure, User, UserDepartment
+from app.auth.models import ServiceAccount, SignInAttempt, User, UserDepartment
 from app.awards.models import Award
 from app.departments.models import Department
 from app.goals.models import Goal
@@ -40,7 +40,7 @@ __all__ = [
     "Reading",
     "ReadingRevision",
     "ServiceAccount",
-    "SignInFailure",
+    "SignInAttempt",
     "StatusTransition",
     "User",
     "UserDepartment",

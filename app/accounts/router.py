@@ -64,7 +64,12 @@ def issue_token(
         if not username or not password:
             raise InvalidInput.on("body.username", "the password grant needs username and password", "missing")
         user = service.authenticate_user(session, settings, email=username, password=password, client_address=address)
-        issued = tokens.issue(settings, subject=f"{PrincipalKind.user.value}:{user.id}", role=user.role.value)
+        issued = tokens.issue(
+            settings,
+            subject=f"{PrincipalKind.user.value}:{user.id}",
+            role=user.role.value,
+            generation=user.token_generation,
+        )
         return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
     if basic is not None:  # RFC 6749 2.3.1: client credentials may come as HTTP Basic
         client_id, client_secret = basic.username, basic.password

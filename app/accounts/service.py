@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
@@ -14,7 +15,7 @@ from app.auth.dependencies import is_usable
 from app.auth.models import (
     ServiceAccount,
     ServiceAccountCreate,
-    SignInFailure,
+    SignInAttempt,
     User,
     UserCreate,
     UserDepartment,
@@ -31,6 +32,7 @@ from app.kit.problems import AppError, Conflict, InvalidInput, TooManyRequests
 
 # A client address may fail more often than one account: many people can share an office NAT.
 _ADDRESS_FACTOR = 4
+_ACCOUNT_FACTOR = 4
 
 
 class InvalidCredentials(AppError):
@@ -46,29 +48,63 @@ class InvalidCredentials(AppError):
 # --- throttling ------------------------------------------------------------------------------------
 
 
-def _throttle_keys(identity: str, client_address: str | None) -> list[tuple[str, int]]:
-    keys = [(f"id:{identity.lower()}", 1)]
-    if client_address:
-        keys.append((f"ip:{client_address}", _ADDRESS_FACTOR))
-    return keys
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt, counted before its secret is checked."""
+
+    id: int
+    account: str
+    address: str
 
 
-def ensure_not_throttled(session: Session, settings: Settings, identity: str, client_address: str | None) -> None:
+def _limits(settings: Settings, *, account_wide: bool) -> list[tuple[str, int]]:
+    """(what is counted, how many attempts it may have in the window).
+
+    One account from one address gets the configured number; the account from anywhere 4 times that (so that
+    whoever guesses from elsewhere cannot lock its owner out quickly), except a service account, which is never
+    locked as a whole (its name is not a secret); one address over all accounts 4 times that (password spraying).
+    """
+    limits = [("pair", settings.signin_max_failures), ("address", settings.signin_max_failures * _ADDRESS_FACTOR)]
+    if account_wide:
+        limits.append(("account", settings.signin_max_failures * _ACCOUNT_FACTOR))
+    return limits
+
+
+def claim_attempt(
+    session: Session, settings: Settings, identity: str, client_address: str | None, *, account_wide: bool
+) -> Attempt:
+    """Records the attempt and commits it before any secret is checked, then counts: parallel guesses all see
+    each other, so no more than the limit are ever checked. A refused attempt is removed again (it was never
+    checked, and hammering must not extend the lock), and answers 429 with Retry-After."""
     now = utcnow()
     window_start = now - timedelta(seconds=settings.signin_window_seconds)
-    for key, factor in _throttle_keys(identity, client_address):
+    attempt = SignInAttempt(account=identity.lower(), address=client_address or "-", attempted_at=now)
+    session.execute(delete(SignInAttempt).where(col(SignInAttempt.attempted_at) <= window_start))
+    session.add(attempt)
+    session.commit()
+    assert attempt.id is not None
+    counted = {
+        "pair": (SignInAttempt.account == attempt.account, SignInAttempt.address == attempt.address),
+        "account": (SignInAttempt.account == attempt.account,),
+        "address": (SignInAttempt.address == attempt.address,),
+    }
+    for what, limit in _limits(settings, account_wide=account_wide):
+        if what == "address" and client_address is None:
+            continue
         count, oldest = session.exec(
-            select(func.count(), func.min(SignInFailure.failed_at)).where(
-                SignInFailure.key == key, col(SignInFailure.failed_at) > window_start
+            select(func.count(), func.min(SignInAttempt.attempted_at)).where(
+                *counted[what], col(SignInAttempt.attempted_at) > window_start
             )
         ).one()
-        if count >= settings.signin_max_failures * factor and oldest is not None:
+        if count > limit:
+            session.execute(delete(SignInAttempt).where(SignInAttempt.id == attempt.id))  # type: ignore[arg-type]
+            session.commit()
             oldest_at = oldest if isinstance(oldest, datetime) and oldest.tzinfo else _as_utc(oldest)
             retry_after = max(1, int((oldest_at - window_start).total_seconds()) + 1)
             raise TooManyRequests(
-                "too many failed sign-ins; wait before trying again",
-                headers={"Retry-After": str(retry_after)},
+                "too many failed sign-ins; wait before trying again", headers={"Retry-After": str(retry_after)}
             )
+    return Attempt(attempt.id, attempt.account, attempt.address)
 
 
 def _as_utc(value: object) -> datetime:
@@ -77,20 +113,15 @@ def _as_utc(value: object) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def record_failure(session: Session, settings: Settings, identity: str, client_address: str | None) -> None:
-    now = utcnow()
+def succeeded(session: Session, attempt: Attempt) -> None:
+    """The right secret: this attempt and the earlier failures on the account from the same address stop
+    counting (failures from elsewhere still do)."""
     session.execute(
-        delete(SignInFailure).where(
-            col(SignInFailure.failed_at) < now - timedelta(seconds=settings.signin_window_seconds)
+        delete(SignInAttempt).where(
+            SignInAttempt.account == attempt.account,  # type: ignore[arg-type]
+            SignInAttempt.address == attempt.address,  # type: ignore[arg-type]
         )
     )
-    for key, _ in _throttle_keys(identity, client_address):
-        session.add(SignInFailure(key=key, failed_at=now))
-    session.commit()
-
-
-def clear_failures(session: Session, identity: str) -> None:
-    session.execute(delete(SignInFailure).where(SignInFailure.key == f"id:{identity.lower()}"))  # type: ignore[arg-type]
     session.commit()
 
 
@@ -100,25 +131,23 @@ def clear_failures(session: Session, identity: str) -> None:
 def authenticate_user(
     session: Session, settings: Settings, *, email: str, password: str, client_address: str | None
 ) -> User:
-    ensure_not_throttled(session, settings, email, client_address)
+    attempt = claim_attempt(session, settings, email, client_address, account_wide=True)
     user = session.exec(select(User).where(User.email == email.lower())).first()
     if not verify_secret(user.password_hash if user else None, password) or user is None or not user.is_active:
-        record_failure(session, settings, email, client_address)
         raise InvalidCredentials()
-    clear_failures(session, email)
+    succeeded(session, attempt)
     return user
 
 
 def authenticate_client(
     session: Session, settings: Settings, *, client_id: str, client_secret: str, client_address: str | None
 ) -> ServiceAccount:
-    ensure_not_throttled(session, settings, client_id, client_address)
+    attempt = claim_attempt(session, settings, client_id, client_address, account_wide=False)
     account = session.exec(select(ServiceAccount).where(ServiceAccount.client_id == client_id)).first()
     valid = verify_secret(account.secret_hash if account else None, client_secret)
     if not valid or account is None or not is_usable(account, utcnow()):
-        record_failure(session, settings, client_id, client_address)
         raise InvalidCredentials()
-    clear_failures(session, client_id)
+    succeeded(session, attempt)
     return account
 
 
@@ -179,7 +208,8 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
         _set_departments(session, user.id, changes["department_ids"])
     if changes.get("password"):
         user.password_hash = hash_secret(changes["password"])
-        user.password_changed_at = utcnow()  # every token issued before now stops working
+        user.password_changed_at = utcnow()
+        user.token_generation += 1  # every token issued before now stops working
     for field in ("full_name", "role", "is_active"):
         if field in changes:
             setattr(user, field, changes[field])
@@ -211,7 +241,8 @@ def _keep_an_admin(session: Session, user: User, changes: dict[str, object]) -> 
 
 
 def _user_snapshot(user: User, department_ids: list[int]) -> dict[str, object]:
-    return user.model_dump(exclude={"password_hash", "password_changed_at", "created_at", "updated_at", "version"}) | {
+    private = {"password_hash", "password_changed_at", "token_generation", "created_at", "updated_at", "version"}
+    return user.model_dump(exclude=private) | {
         "department_ids": sorted(department_ids)
     }
 

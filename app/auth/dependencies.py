@@ -33,10 +33,13 @@ def current_principal(
         claims = verify(settings, token)
     except InvalidToken:
         raise Unauthenticated("the bearer token is invalid or expired") from None
-    return _local_principal(session, claims["sub"], issued_at=int(claims["iat"]))
+    generation = claims.get("gen", 0)
+    if not isinstance(generation, int):
+        raise Unauthenticated("the bearer token is invalid or expired")
+    return _local_principal(session, claims["sub"], generation=generation)
 
 
-def _local_principal(session: Session, subject: str, *, issued_at: int) -> Principal:
+def _local_principal(session: Session, subject: str, *, generation: int) -> Principal:
     kind, _, raw_id = subject.partition(":")
     if not raw_id.isdigit():
         raise Unauthenticated("the bearer token names an unknown subject")
@@ -45,7 +48,7 @@ def _local_principal(session: Session, subject: str, *, issued_at: int) -> Princ
         user = session.get(User, principal_id)
         if user is None or not user.is_active:
             raise Unauthenticated("the account is disabled")
-        if user.password_changed_at is not None and issued_at < int(user.password_changed_at.timestamp()):
+        if generation != user.token_generation:
             raise Unauthenticated("the password was changed after this token was issued; sign in again")
         departments = session.exec(select(UserDepartment.department_id).where(UserDepartment.user_id == user.id)).all()
         return Principal(

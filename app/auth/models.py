@@ -32,8 +32,10 @@ class User(TableBase, table=True):
     role: Role = Field(sa_type=choice(Role))
     password_hash: str = Field(max_length=255)
     is_active: bool = True
-    # Tokens issued before this instant are refused: changing a password signs the user out everywhere.
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    # Every token carries the generation it was issued in; a password change starts a new generation, so every
+    # token issued before it is refused, however close in time (comparing instants would need sub-second iat).
+    token_generation: int = Field(default=0, nullable=False, sa_column_kwargs={"server_default": "0"})
 
 
 # Integration is the role of service accounts; the published schema lists the roles a person may hold.
@@ -119,12 +121,17 @@ class ServiceAccountWithSecret(ServiceAccountPublic):
     client_secret: str = Field(description="Shown once; only its hash is stored")
 
 
-class SignInFailure(SQLModel, table=True):
-    """One failed sign-in; counted per key (account or client address) inside a sliding window."""
+class SignInAttempt(SQLModel, table=True):
+    """A sign-in attempt that counts against the limits until it succeeds (then it and the failures from the
+    same address on the same account are deleted), inside a sliding window."""
 
-    __tablename__ = "sign_in_failure"
-    __table_args__ = (Index("ix_sign_in_failure_key_at", "key", "failed_at"),)
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_account_at", "account", "attempted_at"),
+        Index("ix_sign_in_attempt_address_at", "address", "attempted_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300)
-    failed_at: datetime = Field(sa_type=UTCDateTime)
+    account: str = Field(max_length=254)  # the email or client id as typed, lower-cased
+    address: str = Field(max_length=64)  # the client address, or "-" when unknown
+    attempted_at: datetime = Field(sa_type=UTCDateTime)

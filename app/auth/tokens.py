@@ -49,7 +49,9 @@ class IssuedToken:
     expires_in: int
 
 
-def issue(settings: Settings, *, subject: str, role: str, scopes: list[str] | None = None) -> IssuedToken:
+def issue(
+    settings: Settings, *, subject: str, role: str, scopes: list[str] | None = None, generation: int = 0
+) -> IssuedToken:
     signing_key, _ = signing_keys(settings)
     now = int(time.time())
     lifetime = settings.access_token_minutes * 60
@@ -62,6 +64,7 @@ def issue(settings: Settings, *, subject: str, role: str, scopes: list[str] | No
         "nbf": now,
         "exp": now + lifetime,
         "jti": uuid.uuid4().hex,
+        "gen": generation,  # the user's token generation (see User.token_generation)
     }
     if scopes:
         claims["scope"] = " ".join(scopes)

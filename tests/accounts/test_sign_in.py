@@ -11,7 +11,7 @@ from jose import jwt
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from app.auth.models import ServiceAccount, SignInFailure, User
+from app.auth.models import ServiceAccount, SignInAttempt, User
 from app.auth.roles import Role
 from app.config import get_settings
 from app.db import utcnow
@@ -194,7 +194,7 @@ def test_an_expired_integration_cannot_sign_in(admin: Actor, client: TestClient,
 
 def _age_failures(session: Session, seconds: int) -> None:
     """Moves every recorded failure `seconds` into the past (instead of waiting for the window to pass)."""
-    session.execute(update(SignInFailure).values(failed_at=utcnow() - timedelta(seconds=seconds)))
+    session.execute(update(SignInAttempt).values(attempted_at=utcnow() - timedelta(seconds=seconds)))
     session.commit()
 
 
@@ -231,7 +231,7 @@ def test_a_successful_sign_in_clears_the_accounts_failures(
     assert_unauthenticated(sign_in(client, "pat.viewer@city.example", "typo typo typo"))
 
     assert sign_in(client, "pat.viewer@city.example", TEST_PASSWORD).status_code == 200
-    failures = session.exec(select(func.count()).where(SignInFailure.key == "id:pat.viewer@city.example")).one()
+    failures = session.exec(select(func.count()).where(SignInAttempt.account == "pat.viewer@city.example")).one()
     assert failures == 0 < settings.signin_max_failures
 
 
