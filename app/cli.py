@@ -60,7 +60,9 @@ def serve(
         port=port,
         workers=None if reload else workers,
         reload=reload,
-        proxy_headers=True,
+        # X-Forwarded-For / -Proto only from the proxies the operator names (RDC_FORWARDED_ALLOW_IPS).
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_level=settings.log_level.lower(),
         log_config=None,  # keep the logging set up above
         access_log=False,  # the application writes its own access lines (route template, request id)

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     idp_issuer: str | None = None
     idp_audience: str | None = None
     idp_role_claim: str = "rdc_role"
+    # The claim listing the department codes an identity-provider user is limited to (a list, or one string of
+    # codes separated by spaces or commas); absent: the user works citywide, as a local user without departments.
+    idp_department_claim: str = "rdc_departments"
 
     first_admin_email: str | None = None
     first_admin_password: str | None = None
@@ -72,11 +75,27 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", pattern=r"^(json|text)$")
 
     demo: bool = False
-    docs_enabled: bool = True
+    # /docs, /redoc and /openapi.json: on by default in development and tests, off in production unless set.
+    docs_enabled: bool | None = None
+    # /metrics: with a token, only `Authorization: Bearer <token>` may scrape (Prometheus `authorization`);
+    # without one it is open in development and tests, and off (404) in production.
+    metrics_token: str | None = Field(default=None, min_length=16)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses, `*` for any);
+    # empty: none, the connection's own address is the client's (sign-in limits count per address).
+    forwarded_allow_ips: str = ""
 
     # OCDS export: the publisher's ocid prefix (registered with the Open Contracting Partnership) and name.
     ocds_prefix: str = Field(default="ocds-xxxxxx", min_length=1, max_length=60, pattern=r"^[A-Za-z0-9-]+$")
     ocds_publisher_name: str = Field(default="Results Tracker", min_length=1, max_length=200)
+
+    @property
+    def serves_docs(self) -> bool:
+        return self.docs_enabled if self.docs_enabled is not None else self.env != Environment.production
+
+    @property
+    def metrics_open(self) -> bool:
+        """/metrics answers without a token (never in production)."""
+        return self.metrics_token is None and self.env != Environment.production
 
     @field_validator("database_url")
     @classmethod

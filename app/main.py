@@ -20,7 +20,7 @@ from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import sign_in_missing
 from app.awards.router import router as awards_router
-from app.config import Environment, get_settings, signing_keys
+from app.config import get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.goals.router import router as goals_router
@@ -104,7 +104,7 @@ def _operation_id(route: APIRoute) -> str:
 def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    docs = settings.docs_enabled
+    docs = settings.serves_docs
     app = FastAPI(
         title="Results Tracker",
         version="0.1.0",
@@ -113,7 +113,8 @@ def create_app() -> FastAPI:
         generate_unique_id_function=_operation_id,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
-        openapi_url="/openapi.json" if docs or settings.env != Environment.production else None,
+        openapi_url="/openapi.json" if docs else None,
+        redirect_slashes=False,  # a redirect built from the Host header could send a client anywhere
     )
     install_problem_handlers(app, refuse_first=sign_in_missing)
     install_contract(app)

@@ -28,7 +28,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.departments.models import Department
 from app.kit.preconditions import check_if_match
-from app.kit.problems import AppError, Conflict, InvalidInput, TooManyRequests
+from app.kit.problems import AppError, Conflict, FieldError, Forbidden, InvalidInput, TooManyRequests
 
 # A client address may fail more often than one account: many people can share an office NAT.
 _ADDRESS_FACTOR = 4
@@ -165,6 +165,18 @@ def _check_departments(session: Session, department_ids: list[int]) -> None:
         raise InvalidInput.on("body.department_ids", f"no department with id {unknown}", "unknown_reference")
 
 
+def _within_actor_departments(actor: Principal, department_ids: list[int], *, field: str) -> None:
+    """A department-limited administrator gives access only inside its own departments: never citywide (no
+    departments at all), never another department, and so never lifts its own limit."""
+    if actor.department_ids is None:
+        return
+    if not department_ids or not set(department_ids) <= actor.department_ids:
+        raise Forbidden(
+            "you are limited to some departments: the users you manage must be limited to them too",
+            errors=[FieldError(field=field, message="outside the departments you manage", code="out_of_scope")],
+        )
+
+
 def _set_departments(session: Session, user_id: int, department_ids: list[int]) -> None:
     session.execute(delete(UserDepartment).where(col(UserDepartment.user_id) == user_id))
     for department_id in sorted(set(department_ids)):
@@ -172,6 +184,7 @@ def _set_departments(session: Session, user_id: int, department_ids: list[int]) 
 
 
 def create_user(session: Session, *, actor: Principal, data: UserCreate) -> User:
+    _within_actor_departments(actor, data.department_ids, field="body.department_ids")
     _check_departments(session, data.department_ids)
     if session.exec(select(User.id).where(User.email == data.email)).first() is not None:
         raise Conflict(f"a user with email {data.email} already exists")
@@ -202,8 +215,11 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
     assert user.id is not None
     changes = data.model_dump(exclude_unset=True)
     _keep_an_admin(session, user, changes)
-    before = _user_snapshot(user, department_ids_of(session, user.id))
+    current_departments = department_ids_of(session, user.id)
+    _within_actor_departments(actor, current_departments, field="path.id")  # someone the actor may manage
+    before = _user_snapshot(user, current_departments)
     if "department_ids" in changes:
+        _within_actor_departments(actor, changes["department_ids"] or [], field="body.department_ids")
         _check_departments(session, changes["department_ids"])
         _set_departments(session, user.id, changes["department_ids"])
     if changes.get("password"):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from app.auth.models import ServiceAccount, User, UserDepartment
 from app.auth.principal import Principal, PrincipalKind
@@ -29,7 +29,7 @@ def current_principal(
         raise Unauthenticated("send a bearer token from POST /api/v1/auth/token")
     try:
         if settings.idp_issuer and unverified_issuer(token) == settings.idp_issuer:
-            return _external_principal(settings, verify_external(settings, token))
+            return _external_principal(session, settings, verify_external(settings, token))
         claims = verify(settings, token)
     except InvalidToken:
         raise Unauthenticated("the bearer token is invalid or expired") from None
@@ -72,14 +72,38 @@ def _local_principal(session: Session, subject: str, *, generation: int) -> Prin
     raise Unauthenticated("the bearer token names an unknown subject")
 
 
-def _external_principal(settings: Settings, claims: dict[str, object]) -> Principal:
+def _external_principal(session: Session, settings: Settings, claims: dict[str, object]) -> Principal:
     try:
         role = Role(str(claims.get(settings.idp_role_claim)))
     except ValueError:
         raise Unauthenticated(f"the identity provider's token has no valid {settings.idp_role_claim}") from None
     if role == Role.integration:
         raise Unauthenticated("integrations sign in with client credentials")
-    return Principal(kind=PrincipalKind.external, id=None, name=str(claims["sub"]), role=role)
+    return Principal(
+        kind=PrincipalKind.external,
+        id=None,
+        name=str(claims["sub"]),
+        role=role,
+        department_ids=_claimed_departments(session, claims.get(settings.idp_department_claim)),
+    )
+
+
+def _claimed_departments(session: Session, claim: object) -> frozenset[int] | None:
+    """The ids of the departments an identity provider's claim names by code; None without the claim."""
+    if claim is None:
+        return None
+    if isinstance(claim, str):
+        codes = {code for code in claim.replace(",", " ").split() if code}
+    elif isinstance(claim, list) and all(isinstance(code, str) for code in claim):
+        codes = set(claim)
+    else:
+        raise Unauthenticated("the identity provider's department claim is not a list of department codes")
+    departments = SQLModel.metadata.tables["department"]
+    found = session.connection().execute(select(departments.c.id).where(departments.c.code.in_(sorted(codes))))
+    ids = frozenset(int(row.id) for row in found)
+    if not ids:  # limited to departments this city does not have: nothing to see, rather than everything
+        raise Unauthenticated("the identity provider's token names no department known here")
+    return ids
 
 
 def is_usable(account: ServiceAccount, now: datetime) -> bool:

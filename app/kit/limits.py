@@ -17,6 +17,10 @@ SECURITY_HEADERS = [
 ]
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+NO_STORE = (b"cache-control", b"no-store")
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     """The security headers for a response; residents' data under /public/ may be embedded by other sites."""
     if path.startswith("/public/"):
@@ -24,6 +28,19 @@ def security_headers(path: str) -> list[tuple[bytes, bytes]]:
             (b"cross-origin-resource-policy", b"cross-origin")
         ]
     return SECURITY_HEADERS
+
+
+def response_headers(scope: Scope, sent: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """What every response adds to the headers the app `sent`: the security headers; HSTS over HTTPS; and
+    `Cache-Control: no-store` on an answer to a signed-in request that set no caching rule of its own (no
+    shared cache may keep what only this caller may see)."""
+    added = list(security_headers(scope.get("path", "")))
+    if scope.get("scheme") == "https":
+        added.append(HSTS)
+    signed_in = any(name == b"authorization" for name, _ in scope.get("headers", ()))
+    if signed_in and not any(name.lower() == b"cache-control" for name, _ in sent):
+        added.append(NO_STORE)
+    return added
 
 
 class _TooLarge(Exception):
@@ -78,8 +95,8 @@ class BodyLimitMiddleware:
                     await self._refuse(scope, send)
                 return
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"].extend(security_headers(scope.get("path", "")))
+                message["headers"] = list(message.get("headers", []))
+                message["headers"].extend(response_headers(scope, message["headers"]))
             await send(message)
 
         try:

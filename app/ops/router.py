@@ -1,10 +1,12 @@
 """`/healthz` (the process is alive), `/readyz` (it can serve: database up, schema current), `/metrics`."""
 
+import hmac
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import Engine
 
+from app.config import SettingsDep
 from app.db import get_engine
 from app.kit.problems import Problem, problem_response
 from app.migrations import is_at_head
@@ -51,6 +53,12 @@ def readyz() -> Any:
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The scrape"}},
 )
-def metrics() -> Response:
+def metrics(request: Request, settings: SettingsDep) -> Response:
+    if not settings.metrics_open:
+        expected = f"Bearer {settings.metrics_token}" if settings.metrics_token else None
+        given = request.headers.get("authorization", "")
+        if expected is None or not hmac.compare_digest(given.encode(), expected.encode()):
+            # Off in production without a token; with one, anyone without it learns nothing about the service.
+            return problem_response(404, "not-found", "Not found", detail="no such resource", instance="/metrics")
     body, content_type = render()
-    return Response(body, media_type=content_type)
+    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})

@@ -150,3 +150,24 @@ def test_a_token_claiming_the_providers_issuer_but_not_signed_by_it_is_401(
         unsigned(claims),
     ):
         assert_unauthenticated(client.get(CONTRACTS, headers=bearer(forged)))
+
+
+def test_an_identity_provider_user_is_limited_to_the_departments_its_claim_names(
+    idp: tuple[Mint, str], client: TestClient, city: City
+) -> None:
+    mint, _ = idp
+    caseworker = Actor(client, bearer(mint(rdc_role="contract_manager", rdc_departments=["HSD"])))
+
+    assert caseworker.get(CONTRACTS).json()["items"] == []  # the pothole contract is Transportation's
+    assert_problem(caseworker.get(f"{CONTRACTS}/{city.pothole_contract}"), 404)
+    assert caseworker.get(f"{API}/grants/{city.rehousing_grant}").status_code == 200
+
+
+def test_a_department_claim_naming_no_known_department_signs_nobody_in(
+    idp: tuple[Mint, str], client: TestClient, city: City
+) -> None:
+    mint, _ = idp
+
+    refused = client.get(CONTRACTS, headers=bearer(mint(rdc_role="viewer", rdc_departments="PARKS")))
+
+    assert_problem(refused, 401)
