@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from app import migrations
 from app.accounts import service as accounts
+from app.audit.chain import seal as seal_audit_log
+from app.audit.chain import verify as verify_audit_chain
 from app.auth import tokens
 from app.auth.models import ServiceAccountCreate, User, UserCreate
 from app.auth.principal import SYSTEM
@@ -162,6 +164,32 @@ def worker(
         refresh_queued_metrics()
         return
     Worker("refresh-queue", refresh_queued_metrics, poll_seconds=settings.jobs_poll_seconds).run_forever()
+
+
+audit_cli = typer.Typer(help="The audit log's tamper-evident chain", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
+
+
+@audit_cli.command("seal")
+def audit_seal() -> None:
+    """Link the audit entries written since the last seal into the chain (every sweep does this too)."""
+    with Session(get_engine()) as session:
+        typer.echo(f"sealed {seal_audit_log(session)} audit entries")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the chain; exit 1 if any sealed entry was changed or deleted since it was sealed."""
+    with Session(get_engine()) as session:
+        report = verify_audit_chain(session)
+    for problem in report.broken:
+        typer.echo(f"BROKEN: {problem}", err=True)
+    typer.echo(
+        f"{report.sealed} sealed entries checked, {len(report.broken)} problems; "
+        f"{report.unsealed} entries not sealed yet (the next sweep or `rdc audit seal` seals them)"
+    )
+    if not report.intact:
+        raise typer.Exit(1)
 
 
 @cli.command("export-ocds")

@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from app.actions.models import ActionItem
 from app.alerts.models import Alert, AlertEvent
-from app.audit.models import AuditEntry
+from app.audit.models import AuditEntry, AuditSeal
 from app.auth.models import ServiceAccount, SignInAttempt, User, UserDepartment
 from app.awards.models import Award
 from app.departments.models import Department
@@ -26,6 +26,7 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "AuditEntry",
+    "AuditSeal",
     "Award",
     "Department",
     "Goal",

@@ -10,10 +10,10 @@ Create Date: 2026-11-30 23:53:19.112682
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
-from alembic import op
-import app.db
 import sqlmodel
+
+import app.db
+from alembic import op
 
 revision: str = 'd018f5877c93'
 down_revision: str | None = '69277bd4fa01'

@@ -30,6 +30,19 @@ class AuditEntry(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=128)
 
 
+class AuditSeal(SQLModel, table=True):
+    """A link of the tamper-evident chain over the audit log: entry `entry_id` was the `seq`-th sealed, and
+    `digest` is SHA-256 over the previous link's digest and the entry's content. Append-only like the log;
+    rewriting an entry, or deleting one, breaks the chain at that link (`rdc audit verify`)."""
+
+    __tablename__ = "audit_seal"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    entry_id: int = Field(unique=True)  # no foreign key: the seal must outlive an entry deleted behind our back
+    digest: str = Field(min_length=64, max_length=64)
+    sealed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
 class AuditEntryPublic(SQLModel):
     id: int
     occurred_at: datetime

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.audit.chain import seal as seal_audit_log
 from app.awards.models import Award, AwardStatus
 from app.db import begin_write, make_engine
 from app.kit.idempotency import purge_expired
@@ -89,6 +90,7 @@ def sweep(
                 summary = _in_parallel(url, metric_ids, (fiscal_start_month, as_of), workers)
             with Session(engine) as session:
                 purge_expired(session)  # Idempotency-Key records are kept 24 hours (README)
+                seal_audit_log(session)  # links the audit entries written since the last sweep into the chain
             SWEEP_DURATION.observe(time.perf_counter() - started)
             return summary
         finally:
