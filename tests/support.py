@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+
+from app.db import utcnow
+from app.periods import Cadence, containing, label, periods_between
 
 
 @dataclass
@@ -109,3 +113,10 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
         fields = [error["field"] for error in body.get("errors", [])]
         assert field in fields, fields
     return body
+
+
+def closed_months(count: int) -> list[str]:
+    """Labels of the last `count` months that have ended (oldest first)."""
+    last_closed = containing(utcnow().date(), Cadence.monthly).start - timedelta(days=1)
+    months = periods_between(last_closed - timedelta(days=40 * count), last_closed, Cadence.monthly)
+    return [label(p, Cadence.monthly) for p in months[-count:]]

@@ -7,10 +7,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.periods import Cadence, Period, PeriodError, containing, fiscal_year_start, is_aligned, parse
+from app.periods import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    Cadence,
+    Period,
+    PeriodError,
+    containing,
+    fiscal_year_start,
+    is_aligned,
+    parse,
+)
 
 JULY = 7
-days = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+# Days whose periods (up to a year long) lie inside the accepted range; `parse` refuses labels beyond it.
+days = st.dates(min_value=EARLIEST_DAY + timedelta(days=366), max_value=LATEST_DAY - timedelta(days=366))
 cadences = st.sampled_from(list(Cadence))
 fiscal_starts = st.integers(min_value=1, max_value=12)
 
@@ -196,3 +207,17 @@ def test_four_fiscal_quarters_tile_their_fiscal_year(year: int, fiscal_start: in
         assert later.start == earlier.end + timedelta(days=1)
     assert fiscal_year.end.year == year
     assert all(is_aligned(quarter, Cadence.quarterly, fiscal_start_month=fiscal_start) for quarter in quarters)
+
+
+@pytest.mark.parametrize(
+    ("label", "cadence"),
+    [
+        ("1899-12", Cadence.monthly),
+        ("2200-01", Cadence.monthly),
+        ("FY2200", Cadence.annual),
+        ("FY2201-Q1", Cadence.quarterly),
+    ],
+)
+def test_labels_beyond_the_accepted_range_are_refused(label: str, cadence: Cadence) -> None:
+    with pytest.raises(PeriodError, match="outside the dates"):
+        parse(label, cadence, fiscal_start_month=JULY)

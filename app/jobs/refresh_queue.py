@@ -1,7 +1,7 @@
 """Queueing metric refreshes in the writer's transaction, and claiming them for a drain.
 
 Writers call `enqueue_metrics` (or `enqueue_award`) before they commit: the request commits with the change
-or not at all, so a crash after the commit loses nothing. A drain (`app.status.refresh_queue`) claims rows,
+or not at all, so a crash after the commit loses nothing. A drain (`app.status.drain`) claims rows,
 evaluates their metrics and deletes the rows in one transaction. After a commit that queued work,
 the request that made it runs the queue right after its response (`app.jobs.after_response`).
 """
@@ -78,7 +78,7 @@ def claim(session: Session, limit: int) -> Claim:
 
 
 def backlog(session: Session) -> int:
-    """Requests waiting (for readiness checks, tests and operators)."""
+    """Requests waiting (the `rdc_refresh_queue_backlog` gauge; a backlog that keeps growing means no worker)."""
     return int(session.connection().execute(select(func.count()).select_from(_requests)).scalar_one())
 
 

@@ -37,8 +37,12 @@ def _not_a_number(value: Any) -> Any:
 # Dates and instants: years 1900 to 2199 (`periods.EARLIEST_DAY` to `LATEST_DAY`), in the validators and in the
 # published contract (a pattern on the year), so that no stored date can make a later computation overflow.
 _YEAR = "(19[0-9]{2}|2[01][0-9]{2})"
-DAY_PATTERN = rf"^{_YEAR}-[0-9]{{2}}-[0-9]{{2}}$"
-INSTANT_PATTERN = rf"^{_YEAR}-[0-9]{{2}}-[0-9]{{2}}T"
+_CALENDAR_DAY = rf"{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+_OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+# Whole patterns (with the format) so that clients and fuzzers can generate valid values without guessing.
+DAY_PATTERN = rf"^{_CALENDAR_DAY}$"
+INSTANT_PATTERN = rf"^{_CALENDAR_DAY}T{_TIME}{_OFFSET}$"
 RANGE_TEXT = f"from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
 
 

@@ -13,9 +13,11 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from app.alerts.models import Alert, AlertKind, AlertStatus, Severity
 from app.db import get_engine
+from app.jobs.refresh_queue import backlog
 
 log = logging.getLogger("app.metrics")
 
@@ -50,6 +52,26 @@ class OpenAlertsCollector:
 _open_alerts = OpenAlertsCollector()
 
 
+class RefreshBacklogCollector:
+    """`rdc_refresh_queue_backlog`: metric refreshes waiting, counted by the database at scrape time."""
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            with Session(get_engine()) as session:
+                waiting = backlog(session)
+        except SQLAlchemyError as error:
+            log.warning("refresh backlog not counted: %s", type(error).__name__)
+            return
+        family = GaugeMetricFamily(
+            "rdc_refresh_queue_backlog", "Metric refreshes queued and not yet done (all processes, all hosts)"
+        )
+        family.add_metric([], waiting)
+        yield family
+
+
+_refresh_backlog = RefreshBacklogCollector()
+
+
 def render() -> tuple[bytes, str]:
     """The scrape: this process's metrics (or every worker's, in multiprocess mode) and the open alerts."""
     registry = CollectorRegistry()
@@ -58,6 +80,7 @@ def render() -> tuple[bytes, str]:
     else:
         registry.register(REGISTRY)
     registry.register(_open_alerts)
+    registry.register(_refresh_backlog)
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 

@@ -10,18 +10,10 @@ from sqlmodel import Session
 
 from app.auth.roles import Role
 from app.db import get_engine, utcnow
-from app.periods import Cadence, containing, label, periods_between
 from app.status.sweep import sweep
-from tests.support import Actor, City, assert_problem
+from tests.support import Actor, City, assert_problem, closed_months
 
 FISCAL_START = 7  # the default fiscal year (July), as the server runs in these tests
-
-
-def _closed_months(count: int) -> list[str]:
-    """Labels of the last `count` months that have ended."""
-    last_closed = containing(utcnow().date(), Cadence.monthly).start - timedelta(days=1)
-    months = periods_between(last_closed - timedelta(days=40 * count), last_closed, Cadence.monthly)
-    return [label(p, Cadence.monthly) for p in months[-count:]]
 
 
 def _post(actor: Actor, metric: int, values: dict[str, str]) -> None:
@@ -40,7 +32,7 @@ def test_a_reading_far_below_expectation_opens_an_alert_that_resolves_itself_whe
     manager: Actor, streetlights: dict[str, int]
 ) -> None:
     metric = streetlights["metric"]
-    months = _closed_months(3)
+    months = closed_months(3)
     _post(manager, metric, {months[0]: "81", months[1]: "80", months[2]: "60"})
 
     status = manager.get(f"/api/v1/metrics/{metric}/status").json()
@@ -69,7 +61,7 @@ def test_severity_is_raised_in_place_and_the_manager_works_the_alert(
     manager: Actor, streetlights: dict[str, int]
 ) -> None:
     metric = streetlights["metric"]
-    months = _closed_months(2)
+    months = closed_months(2)
     _post(manager, metric, {months[0]: "80", months[1]: "74"})  # 7.5 % short: at risk
     [alert] = _alerts(manager, metric_id=metric, kind="performance")
     assert alert["severity"] == "medium"
@@ -95,7 +87,7 @@ def test_the_sweep_flags_missing_data_once_and_the_data_arriving_resolves_it(
     manager: Actor, streetlights: dict[str, int], session: Session
 ) -> None:
     metric = streetlights["metric"]
-    first, second = _closed_months(2)
+    first, second = closed_months(2)
     _post(manager, metric, {first: "80"})
     today = utcnow().date()
     later = today + timedelta(days=45)  # the next closed month is past its grace days by then
@@ -117,7 +109,7 @@ def test_the_sweep_flags_missing_data_once_and_the_data_arriving_resolves_it(
 def test_alerts_of_another_department_are_invisible(
     make_actor: Any, city: City, manager: Actor, streetlights: dict[str, int]
 ) -> None:
-    months = _closed_months(1)
+    months = closed_months(1)
     _post(manager, streetlights["metric"], {months[0]: "50"})
     [alert] = _alerts(manager, metric_id=streetlights["metric"], kind="performance")
     outsider = make_actor(Role.contract_manager, (city.human_services,))
@@ -131,7 +123,8 @@ def test_a_meeting_agenda_lists_open_alerts_and_overdue_action_items(
     manager: Actor, streetlights: dict[str, int]
 ) -> None:
     contract = streetlights["contract"]
-    _post(manager, streetlights["metric"], {_closed_months(1)[0]: "50"})
+    # The last two months: early in a month the one before last is the latest whose deadline has passed.
+    _post(manager, streetlights["metric"], dict.fromkeys(closed_months(2), "50"))
     [alert] = _alerts(manager, metric_id=streetlights["metric"], kind="performance")
     item = manager.post(
         f"/api/v1/contracts/{contract}/action-items",

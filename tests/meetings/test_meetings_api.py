@@ -11,23 +11,19 @@ import pytest
 
 from app.auth.roles import Role
 from app.db import utcnow
-from app.periods import Cadence, containing, label
-from tests.support import Actor, City, assert_problem, contract_payload, created
+from tests.support import Actor, City, assert_problem, closed_months, contract_payload, created
 
 API = "/api/v1"
 
 
-def _last_closed_month() -> str:
-    last_closed = containing(utcnow().date(), Cadence.monthly).start - timedelta(days=1)
-    return label(containing(last_closed, Cadence.monthly), Cadence.monthly)
-
-
 @pytest.fixture
 def contract(streetlights: dict[str, int], manager: Actor) -> dict[str, int]:
-    """The street-light contract, whose last month's figure opened an alert."""
+    """The street-light contract, whose last two months' figures opened an alert (two: early in a month the one
+    before last is the latest whose deadline has passed, and it must not be missing)."""
     metric = streetlights["metric"]
-    reading = manager.post(f"{API}/metrics/{metric}/readings", json={"period": _last_closed_month(), "value": "50"})
-    assert reading.status_code in (200, 201), reading.text
+    for month in closed_months(2):
+        reading = manager.post(f"{API}/metrics/{metric}/readings", json={"period": month, "value": "50"})
+        assert reading.status_code in (200, 201), reading.text
     alerts = manager.get(f"{API}/alerts", params={"metric_id": metric, "kind": "performance"}).json()["items"]
     assert [alert["status"] for alert in alerts] == ["open"]
     return streetlights | {"alert": alerts[0]["id"]}

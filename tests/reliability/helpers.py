@@ -10,9 +10,9 @@ from sqlalchemy import text
 from app.db import get_engine
 from app.models import metadata
 
-# Written on purpose by a refused request: a sign-in failure (throttling) and a stored answer that a retry with
+# Written on purpose by a refused request: a sign-in attempt (throttling) and a stored answer that a retry with
 # the same Idempotency-Key replays. Every other table must be exactly as it was.
-BOOKKEEPING = {"sign_in_failure", "idempotency_record"}
+BOOKKEEPING = {"sign_in_attempt", "idempotency_record"}
 
 
 def row_counts() -> dict[str, int]:

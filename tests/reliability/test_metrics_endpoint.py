@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.alerts.models import Alert, AlertEvent, AlertKind, AlertStatus, Severity
 from app.config import get_settings
 from app.db import get_engine
+from app.jobs.refresh_queue import enqueue_metrics
 from app.status.sweep import sweep
 from tests.support import Actor, City
 
@@ -120,3 +121,12 @@ def test_each_sweep_is_timed(admin: Actor, city: City) -> None:
     assert summary is not None
     assert value(after, "rdc_sweep_duration_seconds_count") == before + 1
     assert value(after, "rdc_sweep_duration_seconds_sum") > 0
+
+
+def test_the_refresh_backlog_is_counted_at_scrape_time(admin: Actor, city: City, session: Session) -> None:
+    assert value(scrape(admin.client), "rdc_refresh_queue_backlog") == 0  # worked off after each response
+
+    enqueue_metrics(session, [city.pothole_metric, city.rehousing_metric])  # as a process killed after its commit
+    session.commit()
+
+    assert value(scrape(admin.client), "rdc_refresh_queue_backlog") == 2
