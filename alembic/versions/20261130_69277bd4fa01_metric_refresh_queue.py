@@ -24,7 +24,6 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('metric_id', sa.Integer(), nullable=False),
     sa.Column('requested_at', app.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['metric_id'], ['metric.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('metric_refresh_request', schema=None) as batch_op:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.db import utcnow
 from app.jobs.after_response import note_queued_work
 from app.jobs.models import MetricRefreshRequest
+from app.kit.sql import in_values
 
 _QUEUED = "metric_refresh_queued"
 
@@ -31,8 +32,14 @@ def enqueue_metrics(session: Session, metric_ids: Iterable[int]) -> None:
     ids = sorted(set(metric_ids))
     if not ids:
         return
-    now = utcnow()
-    session.connection().execute(insert(_requests), [{"metric_id": i, "requested_at": now} for i in ids])
+    dialect = session.get_bind().dialect.name
+    # One statement, one bound array, however many metrics (a 10,000-reading batch touches thousands).
+    selection = select(_metric.c.id, literal(utcnow(), MetricRefreshRequest.requested_at.type)).where(  # type: ignore[attr-defined]
+        in_values(_metric.c.id, ids, dialect=dialect)
+    )
+    session.connection().execute(
+        insert(_requests).from_select(["metric_id", "requested_at"], selection.order_by(_metric.c.id))
+    )
     session.info[_QUEUED] = True
 
 
