@@ -23,11 +23,11 @@ from app.config import get_settings
 from app.db import get_engine
 from app.demo import seed
 from app.jobs.worker import Worker
+from app.main import refresh_queued_metrics
 from app.ocds.package import has_processes, iter_package, use_snapshot
 from app.openapi_doc import write
 from app.ops.logs import configure_logging
 from app.ops.scrape import reset_multiprocess_dir
-from app.status.drain import drain
 from app.status.sweep import sweep as run_sweep
 
 cli = typer.Typer(help="Results Tracker operations", no_args_is_help=True, add_completion=False)
@@ -153,13 +153,8 @@ def worker(
 
     Needed when the API processes run with RDC_JOBS_IN_PROCESS=false; any number may run, on any host.
     """
-
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-
-    def refresh_queued_metrics() -> None:
-        drain(get_engine(), fiscal_start_month=settings.fiscal_year_start_month)
-
     if once:
         refresh_queued_metrics()
         return
