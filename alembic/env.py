@@ -10,6 +10,7 @@ from sqlalchemy import text
 from alembic import context
 from app.config import get_settings
 from app.db import make_engine
+from app.migrations import include_name
 from app.models import metadata
 
 config = context.config
@@ -45,6 +46,7 @@ def run_migrations_online() -> None:
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
                 render_item=_render_item,
+                include_name=include_name,
             )
             with context.begin_transaction():
                 context.run_migrations()

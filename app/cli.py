@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import time
 from pathlib import Path
 from typing import Annotated
@@ -19,11 +20,10 @@ from app.auth import tokens
 from app.auth.models import ServiceAccountCreate, User, UserCreate
 from app.auth.principal import SYSTEM
 from app.auth.roles import Role, Scope
+from app.background import dispatch_events, job_host, refresh_queued_metrics
 from app.config import get_settings
 from app.db import get_engine
 from app.demo import seed
-from app.jobs.worker import Worker
-from app.main import refresh_queued_metrics
 from app.ocds.package import has_processes, iter_package, use_snapshot
 from app.openapi_doc import write
 from app.ops.logs import configure_logging
@@ -147,18 +147,24 @@ def sweep() -> None:
 
 @cli.command()
 def worker(
-    once: Annotated[bool, typer.Option(help="Drain the queue once and exit (for cron or a job runner)")] = False,
+    once: Annotated[
+        bool, typer.Option(help="Re-evaluate queued metrics and dispatch waiting events once, then exit")
+    ] = False,
+    concurrency: Annotated[int | None, typer.Option(help="Jobs at once (default RDC_JOBS_CONCURRENCY)")] = None,
 ) -> None:
-    """Run queued background work: re-evaluate metrics whose readings or definitions changed.
+    """Run background jobs: metric refreshes, the sweep, event dispatch, webhooks, e-mail, reminders, digests.
 
-    Needed when the API processes run with RDC_JOBS_IN_PROCESS=false; any number may run, on any host.
+    On PostgreSQL any number may run, on any host, against one database: they share one job queue.
+    API processes run the same jobs in a thread unless RDC_JOBS_IN_PROCESS=false.
     """
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     if once:
         refresh_queued_metrics()
+        dispatch_events(get_engine())
         return
-    Worker("refresh-queue", refresh_queued_metrics, poll_seconds=settings.jobs_poll_seconds).run_forever()
+    name = f"rdc-worker-{socket.gethostname()}-{os.getpid()}"
+    job_host().run_worker_forever(concurrency=concurrency or settings.jobs_concurrency, name=name)
 
 
 audit_cli = typer.Typer(help="The audit log's tamper-evident chain", no_args_is_help=True)

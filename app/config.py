@@ -65,6 +65,32 @@ class Settings(BaseSettings):
     # process only queues; run `rdc worker` (on any host) to do the work.
     jobs_in_process: bool = True
     jobs_poll_seconds: float = Field(default=10, gt=0, le=3600)
+    # Jobs each worker runs at once (threads; the jobs are database and network bound).
+    jobs_concurrency: int = Field(default=4, ge=1, le=64)
+    # The dispatcher turns events into webhook deliveries and notifications right after their commit; this
+    # periodic round catches anything a crash between a commit and its nudge left behind.
+    events_dispatch_seconds: float = Field(default=15, ge=1, le=3600)
+
+    # Links in e-mail and webhook payloads point here (the address people use to reach this service).
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    # E-mail: `smtp` sends through the server below; `console` writes messages to the log; `file` writes each
+    # message as an .eml file into `mail_file_dir` (development); `off` sends nothing (in-app inbox only).
+    mail_backend: str = Field(default="console", pattern=r"^(smtp|console|file|off)$")
+    mail_file_dir: str = "./mail"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    # `starttls` (port 587), `tls` (implicit TLS, port 465) or `none` (a local relay only).
+    smtp_security: str = Field(default="starttls", pattern=r"^(starttls|tls|none)$")
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = Field(default=20, gt=0, le=300)
+    mail_from: str = "Results Tracker <results-tracker@localhost>"
+
+    # Webhooks: hosts or networks (comma-separated, e.g. `127.0.0.1,10.0.0.0/8,erp.internal`) that webhook
+    # endpoints may reach although they are private, loopback or link-local. Empty: public addresses only.
+    webhook_allowed_hosts: str = ""
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=60)
 
     # Largest accepted request body (a 10,000-reading batch is about 2 MB of JSON).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)

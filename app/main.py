@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -20,12 +21,14 @@ from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.dependencies import sign_in_missing
 from app.awards.router import router as awards_router
+from app.background import DISPATCH, DRAIN, job_host, refresh_queued_metrics
 from app.config import get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
+from app.events.router import router as events_router
 from app.goals.router import router as goals_router
 from app.jobs.after_response import RunQueuedWork
-from app.jobs.worker import Worker
+from app.jobs.queue import JobRequest
 from app.kit.contract import install_contract
 from app.kit.input_guards import TextInputMiddleware, reject_unknown_query_parameters
 from app.kit.limits import BodyLimitMiddleware
@@ -34,6 +37,7 @@ from app.kit.request_context import RequestIdMiddleware
 from app.meetings.router import router as meetings_router
 from app.metrics.router import carry_over_router
 from app.metrics.router import router as metrics_router
+from app.notifications.router import router as notifications_router
 from app.ocds.router import router as ocds_router
 from app.ops.logs import configure_logging
 from app.ops.middleware import ObservabilityMiddleware
@@ -41,11 +45,10 @@ from app.ops.router import router as operations_router
 from app.priorities.router import router as priorities_router
 from app.procurements.router import router as procurements_router
 from app.readings.router import router as readings_router
-from app.status.drain import drain
 from app.status.router import router as status_router
-from app.status.sweep import start_background_sweep, stop_background_sweep
 from app.transparency.router import router as transparency_router
 from app.vendors.router import router as vendors_router
+from app.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -65,25 +68,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     signing_keys(settings)  # refuse to start without usable token keys
     with Session(get_engine()) as session:
         ensure_first_admin(session, settings)
-    sweeper = start_background_sweep(
-        get_engine(),
-        settings.sweep_interval_seconds,
-        settings.sweep_processes,
-        fiscal_start_month=settings.fiscal_year_start_month,
-    )
-    worker = Worker("refresh-queue", refresh_queued_metrics, poll_seconds=settings.jobs_poll_seconds)
+    host = job_host()  # services nudge jobs through it after their commits
     if settings.jobs_in_process:
-        worker.start()  # first round at once: work a killed process left queued
+        # The same jobs `rdc worker` runs, in a thread of this process (on SQLite: the only worker there is).
+        await asyncio.to_thread(host.start_worker, concurrency=settings.jobs_concurrency, name=f"api-{os.getpid()}")
+        host.defer_all([JobRequest(DRAIN), JobRequest(DISPATCH)])  # at once: work a killed process left behind
     _freeze_startup_heap()
     yield
     if settings.jobs_in_process:
-        await asyncio.to_thread(worker.stop)
-    await stop_background_sweep(sweeper)
-
-
-def refresh_queued_metrics() -> None:
-    """Re-evaluates the metrics waiting in the refresh queue (this process's database and settings)."""
-    drain(get_engine(), fiscal_start_month=get_settings().fiscal_year_start_month)
+        await asyncio.to_thread(host.stop_worker)
 
 
 @cache
@@ -158,6 +151,9 @@ def create_app() -> FastAPI:
         actions_router,
         audit_router,
         ocds_router,
+        events_router,
+        webhooks_router,
+        notifications_router,
     ):
         api.include_router(router)
     app.include_router(api)

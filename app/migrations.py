@@ -46,3 +46,8 @@ def is_at_head(engine: Engine) -> bool:
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
     return current == _heads()
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's autogenerate filter: procrastinate's tables are procrastinate's (created by its schema file)."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))

@@ -2,12 +2,15 @@
 
 from sqlmodel import SQLModel
 
+import app.notifications.models
+import app.webhooks.models  # noqa: F401  (their tables)
 from app.actions.models import ActionItem
 from app.alerts.models import Alert, AlertEvent
 from app.audit.models import AuditEntry, AuditSeal
 from app.auth.models import ServiceAccount, SignInAttempt, User, UserDepartment
 from app.awards.models import Award
 from app.departments.models import Department
+from app.events.models import Event
 from app.goals.models import Goal
 from app.jobs.models import MetricRefreshRequest
 from app.kit.idempotency import IdempotencyRecord
@@ -29,6 +32,7 @@ __all__ = [
     "AuditSeal",
     "Award",
     "Department",
+    "Event",
     "Goal",
     "IdempotencyRecord",
     "Meeting",

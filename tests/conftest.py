@@ -120,8 +120,13 @@ def database_url(
         # The audit tables refuse TRUNCATE (triggers); a fresh test database is the one place to bypass them.
         connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"TRUNCATE {PROCRASTINATE_TABLES} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return postgres_url
+
+
+# procrastinate's own tables (not in the application's metadata): no job of an earlier test leaks into this one.
+PROCRASTINATE_TABLES = "procrastinate_jobs, procrastinate_periodic_defers, procrastinate_events, procrastinate_workers"
 
 
 @pytest.fixture

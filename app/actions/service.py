@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_, not_
 from sqlmodel import Session, SQLModel, col, func, select
 
@@ -13,8 +16,11 @@ from app.actions.models import (
     ActionItemUpdate,
     ActionStatus,
 )
+from app.awards.models import Award
 from app.awards.service import owned_by_award_in
 from app.db import utcnow
+from app.events import service as events
+from app.events.types import EventType
 from app.kit.problems import InvalidInput
 from app.records.resource import Resource
 
@@ -48,6 +54,52 @@ def _check_links(session: Session, item: ActionItem) -> None:
             )
 
 
+def _payload(item: ActionItem) -> dict[str, Any]:
+    return {
+        "action_item_id": item.id,
+        "title": item.title,
+        "status": item.status.value,
+        "due_date": item.due_date.isoformat(),
+        "owner_side": item.owner_side.value,
+        "alert_id": item.alert_id,
+        "metric_id": item.metric_id,
+        "meeting_id": item.meeting_id,
+    }
+
+
+def _event(session: Session, item: ActionItem, type_: EventType, once_key: str | None = None) -> events.NewEvent:
+    award = session.get(Award, item.award_id)
+    return events.NewEvent(
+        type=type_,
+        subject_type="action_item",
+        subject_id=item.id,
+        department_id=award.department_id if award else None,
+        award_id=item.award_id,
+        payload=_payload(item),
+        once_key=once_key,
+    )
+
+
+def _on_change(session: Session, item: ActionItem, before: dict[str, Any] | None) -> None:
+    if before is None:
+        events.record_all(session, [_event(session, item, EventType.action_item_created)])
+    elif item.status == ActionStatus.done and str(before.get("status")) != ActionStatus.done.value:
+        events.record_all(session, [_event(session, item, EventType.action_item_done)])
+
+
+def record_due_events(session: Session, *, today: date) -> int:
+    """`action_item.due` on the due date and `action_item.overdue` after it, once per item and due date."""
+    open_items = session.exec(
+        select(ActionItem).where(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) <= today)
+    ).all()
+    found = []
+    for item in open_items:
+        type_ = EventType.action_item_due if item.due_date == today else EventType.action_item_overdue
+        found.append(_event(session, item, type_, once_key=f"{type_.value}:{item.id}:{item.due_date.isoformat()}"))
+    events.record_all(session, found)
+    return len(found)
+
+
 def action_item_resource() -> Resource[ActionItem]:
     return Resource(
         name="action_item",
@@ -61,4 +113,5 @@ def action_item_resource() -> Resource[ActionItem]:
         scope=owned_by_award_in(col(ActionItem.award_id)),
         check=_check_links,
         custom_filters={"overdue": is_overdue},
+        on_change=_on_change,
     )

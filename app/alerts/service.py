@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import false
+from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertEvent, AlertStatus
 from app.alerts.rules import SEVERITY_RANK, AlertKind, DesiredAlert, Severity, desired_alerts, recovery_note
 from app.audit import service as audit
-from app.auth.models import User
+from app.auth.models import User, UserDepartment
 from app.auth.principal import Principal
+from app.auth.roles import Action, is_allowed
 from app.awards.models import Award
 from app.db import utcnow
 from app.engine import Evaluation
+from app.events import service as outbox
+from app.events.models import Event
+from app.events.types import EventType
+from app.jobs.queue import JobRequest
 from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import paginate
 from app.kit.preconditions import check_if_match
@@ -85,9 +90,62 @@ def reconcile_all(session: Session, subjects: Sequence[AlertSubject], now: datet
             if kind not in wanted:
                 _resolve(session, alert, SYSTEM_ACTOR, recovery_note(kind, subject.evaluation), now)
                 changes.resolved += 1
+    reopened = _reopen_manually_resolved(session, opened, now)
+    opened = [alert for alert in opened if (alert.metric_id, alert.kind) not in reopened]
     _insert_opened(session, opened, now)
-    changes.opened = len(opened)
+    changes.opened = len(opened) + len(reopened)
     return changes
+
+
+def _reopen_manually_resolved(session: Session, wanted: list[Alert], now: datetime) -> set[tuple[int, AlertKind]]:
+    """Where a person resolved the latest alert of a metric and kind but the condition is (again) true, that
+    alert reopens, with its history, instead of a new and unrelated one. Returns the (metric, kind) reopened."""
+    if not wanted:
+        return set()
+    dialect = session.get_bind().dialect.name
+    latest: dict[tuple[int, AlertKind], Alert] = {}
+    for alert in session.exec(
+        select(Alert)
+        .where(in_values(Alert.metric_id, {a.metric_id for a in wanted}, dialect=dialect))
+        .order_by(col(Alert.id))
+    ).all():
+        latest[(alert.metric_id, alert.kind)] = alert  # the last one wins
+    candidates: dict[tuple[int, AlertKind], Alert] = {}
+    for a in wanted:
+        previous = latest.get((a.metric_id, a.kind))
+        if previous is not None and previous.status == AlertStatus.resolved:
+            candidates[(a.metric_id, a.kind)] = previous
+    if not candidates:
+        return set()
+    resolvers: dict[int, str] = {}
+    for alert_id, actor in session.exec(
+        select(AlertEvent.alert_id, AlertEvent.actor)
+        .where(col(AlertEvent.alert_id).in_([a.id for a in candidates.values()]), AlertEvent.event == "resolved")
+        .order_by(col(AlertEvent.id))
+    ).all():
+        resolvers[alert_id] = actor
+    reopened: set[tuple[int, AlertKind]] = set()
+    by_key = {(a.metric_id, a.kind): a for a in wanted}
+    for key, alert in sorted(candidates.items(), key=lambda item: item[1].id or 0):
+        if resolvers.get(alert.id or 0, SYSTEM_ACTOR) == SYSTEM_ACTOR:
+            continue  # it recovered by itself earlier: this is a new episode, with a new alert
+        fresh = by_key[key]
+        alert.status = AlertStatus.open
+        alert.resolved_at = alert.acknowledged_at = alert.resolution_note = None
+        alert.severity, alert.severity_rank, alert.summary = fresh.severity, fresh.severity_rank, fresh.summary
+        alert.assignee_id = alert.assignee_id or fresh.assignee_id
+        _touch(session, alert, now)
+        _event(
+            session,
+            alert,
+            "reopened",
+            SYSTEM_ACTOR,
+            to_severity=alert.severity,
+            note=f"reopened: it was resolved by hand, but {fresh.summary[:1].lower()}{fresh.summary[1:]}",
+            at=now,
+        )
+        reopened.add(key)
+    return reopened
 
 
 def _new_alert(subject: AlertSubject, desired: DesiredAlert, now: datetime) -> Alert:
@@ -156,6 +214,25 @@ def _event(
     note: str | None = None,
 ) -> None:
     assert alert.id is not None
+    outbox.record(
+        session,
+        EventType(f"alert.{event}"),
+        subject_type="alert",
+        subject_id=alert.id,
+        department_id=_department_of(session, alert.award_id),
+        award_id=alert.award_id,
+        occurred_at=at,
+        payload={
+            "alert_id": alert.id,
+            "metric_id": alert.metric_id,
+            "kind": alert.kind.value,
+            "severity": (to_severity or alert.severity).value,
+            "status": alert.status.value,
+            "assignee_id": alert.assignee_id,
+            "summary": alert.summary,
+            "from_severity": from_severity.value if from_severity else None,
+        },
+    )
     session.add(
         AlertEvent(
             alert_id=alert.id,
@@ -167,6 +244,11 @@ def _event(
             note=note,
         )
     )
+
+
+def _department_of(session: Session, award_id: int) -> int | None:
+    award = session.get(Award, award_id)  # usually in the session already: one query per award at most
+    return award.department_id if award is not None else None
 
 
 def _resolve(session: Session, alert: Alert, actor: str, note: str, now: datetime) -> None:
@@ -242,10 +324,57 @@ def reopen(session: Session, *, principal: Principal, alert: Alert, note: str, i
 def assign(
     session: Session, *, principal: Principal, alert: Alert, assignee_id: int | None, if_match: str | None
 ) -> Alert:
-    if assignee_id is not None and session.get(User, assignee_id) is None:
-        raise InvalidInput.on("body.assignee_id", f"no user with id {assignee_id}", "unknown_reference")
+    if assignee_id is not None:
+        _check_assignee(session, alert, assignee_id)
     alert.assignee_id = assignee_id
     return _change(session, principal, alert, if_match, "assigned", f"assigned to user {assignee_id}")
+
+
+def _check_assignee(session: Session, alert: Alert, assignee_id: int) -> None:
+    """An alert goes only to an active person who can open it: a role that reads alerts, the right department."""
+    user = session.get(User, assignee_id)
+    if user is None:
+        raise InvalidInput.on("body.assignee_id", f"no user with id {assignee_id}", "unknown_reference")
+    if not user.is_active:
+        raise InvalidInput.on("body.assignee_id", f"user {assignee_id} is deactivated", "inactive_user")
+    if not is_allowed(user.role, frozenset(), "alerts", Action.read):
+        raise InvalidInput.on(
+            "body.assignee_id", f"user {assignee_id} is a {user.role.value}, who cannot see alerts", "cannot_see"
+        )
+    departments = set(
+        session.exec(select(UserDepartment.department_id).where(UserDepartment.user_id == assignee_id)).all()
+    )
+    department_id = _department_of(session, alert.award_id)
+    if departments and department_id not in departments:
+        raise InvalidInput.on(
+            "body.assignee_id",
+            f"user {assignee_id} works for other departments and could not see this alert",
+            "cannot_see",
+        )
+
+
+def follow_manager_changes(session: Session, changed: Sequence[Event], now: datetime) -> list[JobRequest]:
+    """The dispatcher's consumer for `award.manager_changed`: open alerts that were the old manager's, or
+    nobody's, go to the new manager (with an `assigned` entry in their history)."""
+    for event in changed:
+        if event.type != EventType.award_manager_changed.value or event.award_id is None:
+            continue
+        old, new = event.payload.get("from"), event.payload.get("to")
+        owned = col(Alert.assignee_id).is_(None) if old is None else or_(
+            col(Alert.assignee_id) == old, col(Alert.assignee_id).is_(None)
+        )
+        moving = session.exec(
+            select(Alert)
+            .where(Alert.award_id == event.award_id, Alert.status != AlertStatus.resolved, owned)
+            .order_by(col(Alert.id))
+        ).all()
+        for alert in moving:
+            if alert.assignee_id == new:
+                continue
+            alert.assignee_id = new
+            _touch(session, alert, now)
+            _event(session, alert, "assigned", SYSTEM_ACTOR, note=f"the contract's manager is now user {new}", at=now)
+    return []
 
 
 def visible_alert(session: Session, *, principal: Principal, alert_id: int) -> Alert:

@@ -25,6 +25,7 @@ class Scope(StrEnum):
     catalog_read = "catalog:read"
     readings_read = "readings:read"
     readings_write = "readings:write"
+    events_read = "events:read"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ MATRIX: dict[str, dict[Action, Rule]] = {
     "service_accounts": {Action.read: Rule(ADMINS), Action.write: Rule(ADMINS)},
     "audit": {Action.read: Rule(ADMINS)},
     "export": {Action.read: Rule(STAFF)},
+    "events": {Action.read: Rule(STAFF, Scope.events_read)},
+    "webhooks": {Action.read: Rule(MANAGERS), Action.write: Rule(MANAGERS)},
+    "notifications": {Action.read: Rule(STAFF), Action.write: Rule(STAFF)},
 }
 
 

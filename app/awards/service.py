@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardUpdate
+from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardStatus, AwardUpdate
 from app.departments.models import Department
 from app.departments.service import department_scope
+from app.events import service as events
+from app.events.types import EventType
 from app.jobs.refresh_queue import enqueue_award
 from app.kit.problems import InvalidInput
 from app.procurements.models import Procurement
@@ -50,10 +53,79 @@ def _check_procurement_department(session: Session, award: Award) -> None:
         )
 
 
-def _queue_refresh(session: Session, award: Award) -> None:
-    """A new term or status changes which periods count: queue the award's metrics for re-evaluation."""
-    if award.id is not None:
-        enqueue_award(session, award.id)
+def _on_change(session: Session, award: Award, before: dict[str, Any] | None) -> None:
+    """A new term or status changes which periods count: queue the award's metrics for re-evaluation; and say
+    what changed that others react to (its status, its manager)."""
+    if award.id is None:
+        return
+    enqueue_award(session, award.id)
+    if before is None:
+        return
+    changes = [
+        (EventType.award_status_changed, "status", str(before.get("status")), award.status.value),
+        (
+            EventType.award_manager_changed,
+            "contract_manager_id",
+            before.get("contract_manager_id"),
+            award.contract_manager_id,
+        ),
+    ]
+    for type_, name, old, new in changes:
+        if old != new:
+            events.record(
+                session,
+                type_,
+                subject_type=award.kind.value,
+                subject_id=award.id,
+                department_id=award.department_id,
+                award_id=award.id,
+                payload={
+                    "award_id": award.id,
+                    "kind": award.kind.value,
+                    "number": award.number,
+                    "field": name,
+                    "from": old,
+                    "to": new,
+                },
+            )
+
+
+ENDING_NOTICES = (120, 60)  # days before an active contract's or grant's end date
+
+
+def record_ending_events(session: Session, *, today: date) -> int:
+    """`award.ending` once per award and notice (120 and 60 days before its end); the number recorded."""
+    horizon = today + timedelta(days=max(ENDING_NOTICES))
+    ending = session.exec(
+        select(Award).where(
+            Award.status == AwardStatus.active, col(Award.end_date) >= today, col(Award.end_date) <= horizon
+        )
+    ).all()
+    found = [
+        events.NewEvent(
+            type=EventType.award_ending,
+            subject_type=award.kind.value,
+            subject_id=award.id,
+            department_id=award.department_id,
+            award_id=award.id,
+            payload={
+                "award_id": award.id,
+                "kind": award.kind.value,
+                "number": award.number,
+                "end_date": award.end_date.isoformat(),
+                "days": notice,
+                "days_left": (award.end_date - today).days,
+            },
+            once_key=f"award.ending:{award.id}:{notice}:{award.end_date.isoformat()}",
+        )
+        for award in ending
+        for notice in ENDING_NOTICES
+        # Only the nearest notice due: a contract found 50 days out gets the 60-day notice, not also the 120.
+        if (award.end_date - today).days <= notice
+        and not any((award.end_date - today).days <= n for n in ENDING_NOTICES if n < notice)
+    ]
+    events.record_all(session, found)
+    return len(found)
 
 
 def award_resource(kind: AwardKind) -> Resource:
@@ -89,5 +161,5 @@ def award_resource(kind: AwardKind) -> Resource:
         dependents=(Dependent("goal", "award_id", "goals"),),
         scope=award_scope,
         check=_check_procurement_department,
-        on_change=_queue_refresh,
+        on_change=_on_change,
     )

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
+from app.auth.models import User
 from app.goals.service import owned_by_departments
 from app.jobs.refresh_queue import enqueue_metrics
 from app.kit.sql import in_values
 from app.metrics.models import Metric, MetricCreate, MetricPublic, MetricQuery, MetricUpdate
-from app.records.resource import Resource
+from app.records.resource import Reference, Resource
 
 
 def metric_scope(departments: frozenset[int]) -> ColumnElement[bool]:
@@ -33,7 +35,7 @@ def lock_for_writes(session: Session, metric_ids: Iterable[int]) -> None:
         )
 
 
-def _queue_refresh(session: Session, metric: Metric) -> None:
+def _queue_refresh(session: Session, metric: Metric, before: dict[str, Any] | None) -> None:
     """A changed target, tolerance or cadence changes the metric's status now, not at the next sweep."""
     if metric.id is not None and metric.award_id is not None:
         enqueue_metrics(session, [metric.id])
@@ -52,5 +54,6 @@ def metric_resource() -> Resource:
         search_columns=("name", "code"),
         unique=(("award_id", "code"), ("procurement_id", "code")),
         scope=metric_scope,
+        references=(Reference("data_owner_id", User, "user"),),
         on_change=_queue_refresh,
     )

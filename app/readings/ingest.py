@@ -7,7 +7,7 @@ are compared, so overlapping batches from several processes never duplicate or l
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +21,8 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.awards.models import Award, AwardKind
 from app.db import begin_write, utcnow
+from app.events import service as events
+from app.events.types import EventType
 from app.jobs.refresh_queue import enqueue_metrics
 from app.kit.problems import FieldError, InvalidInput
 from app.kit.sql import in_values
@@ -189,7 +191,59 @@ def ingest(
         raise BatchRejected(plan.results())  # a race turned up a locked period
     touched = {c.metric.id for c in plan.new} | {c.metric.id for c in plan.corrections}
     enqueue_metrics(session, touched)  # re-evaluated once this commits, even if the process dies first
+    events.record_all(session, _batch_events(session, plan))
     return BatchReport(committed=True, items=plan.results()), touched
+
+
+def _batch_events(session: Session, plan: _Plan) -> list[events.NewEvent]:
+    """One `readings.batch_committed` per department (counts only), and one `reading.corrected` per correction."""
+    changed = plan.new + plan.corrections
+    award_ids = sorted({c.metric.award_id for c in changed if c.metric.award_id is not None})
+    department_of: dict[int, int | None] = {}
+    if award_ids:
+        rows = session.exec(select(Award.id, Award.department_id).where(col(Award.id).in_(award_ids))).all()
+        department_of = {award_id: department_id for award_id, department_id in rows if award_id is not None}
+    by_department: dict[int | None, list[Candidate]] = defaultdict(list)
+    for candidate in changed:
+        by_department[department_of.get(candidate.metric.award_id or 0)].append(candidate)
+    corrections = {id(c) for c in plan.corrections}  # identity: candidates compare by value, and slowly
+    found: list[events.NewEvent] = []
+    for department_id, candidates in sorted(by_department.items(), key=lambda item: item[0] or 0):
+        corrected = sum(1 for c in candidates if id(c) in corrections)
+        awards = sorted({c.metric.award_id for c in candidates if c.metric.award_id is not None})
+        found.append(
+            events.NewEvent(
+                type=EventType.readings_batch_committed,
+                subject_type="reading_batch",
+                subject_id=None,
+                department_id=department_id,
+                award_id=awards[0] if len(awards) == 1 else None,
+                payload={
+                    "readings_new": len(candidates) - corrected,
+                    "readings_corrected": corrected,
+                    "metrics": len({c.metric.id for c in candidates}),
+                    "award_ids": awards,
+                },
+            )
+        )
+    found += [
+        events.NewEvent(
+            type=EventType.reading_corrected,
+            subject_type="reading",
+            subject_id=c.reading_id,
+            department_id=department_of.get(c.metric.award_id or 0),
+            award_id=c.metric.award_id,
+            payload={
+                "reading_id": c.reading_id,
+                "metric_id": c.metric.id,
+                "period_start": c.period_start.isoformat(),
+                "period_end": c.period_end.isoformat(),
+                "revision": c.revision,
+            },
+        )
+        for c in plan.corrections
+    ]
+    return found
 
 
 def _summary(results: Iterable[ItemOutcome]) -> BatchSummary:

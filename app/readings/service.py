@@ -11,6 +11,8 @@ from app.auth.principal import Principal
 from app.awards.models import Award
 from app.awards.service import award_scope
 from app.db import utcnow
+from app.events import service as events
+from app.events.types import EventType
 from app.kit.pagination import paginate
 from app.kit.preconditions import check_if_match
 from app.kit.problems import InvalidInput, NotFound
@@ -82,6 +84,16 @@ def create_lock(session: Session, *, principal: Principal, data: PeriodLockCreat
     session.add(lock)
     session.flush()
     audit.record_creation(session, actor=principal, entity="period_lock", created=lock)
+    award = session.get(Award, data.award_id) if data.award_id is not None else None
+    events.record(
+        session,
+        EventType.period_locked,
+        subject_type="period_lock",
+        subject_id=lock.id,
+        department_id=award.department_id if award else None,  # a citywide lock: citywide subscribers only
+        award_id=data.award_id,
+        payload={"award_id": data.award_id, "locked_through": data.locked_through.isoformat()},
+    )
     session.commit()
     session.refresh(lock)
     return lock

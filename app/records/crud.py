@@ -110,7 +110,7 @@ def create_record(
     _ensure_in_scope(session, resource, principal, record.id)
     audit.record_creation(session, actor=principal, entity=resource.name, created=record)
     if resource.on_change:
-        resource.on_change(session, record)
+        resource.on_change(session, record, None)
     session.commit()
     session.refresh(record)
     return record
@@ -171,7 +171,7 @@ def update_record(
             changes=audit.diff(before, audit.snapshot(record)),
         )
         if resource.on_change:
-            resource.on_change(session, record)
+            resource.on_change(session, record, before)
         session.commit()
         session.refresh(record)
     return record

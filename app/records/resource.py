@@ -69,6 +69,7 @@ class Resource(Generic[M]):
     check: Callable[[Session, M], None] | None = None
     # Runs in the writer's transaction after a create or update is flushed, before the commit: the place to
     # queue work that depends on the record (e.g. re-evaluating statuses), so that it commits with the change.
-    on_change: Callable[[Session, M], None] | None = None
+    # Runs in the writer's transaction after a create (`before` None) or a real update (`before` = the old values).
+    on_change: Callable[[Session, M, dict[str, Any] | None], None] | None = None
     # Query parameters that are not plain column equality, e.g. `overdue=true`.
     custom_filters: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)

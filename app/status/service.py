@@ -18,6 +18,8 @@ from app.alerts import service as alerts
 from app.awards.models import Award
 from app.db import utcnow
 from app.engine import Definition, Dimension, Evaluation, evaluate, failed_evaluation
+from app.events import service as events
+from app.events.types import EventType
 from app.kit.sql import in_values
 from app.kit.telemetry import EVALUATION_ERRORS
 from app.metrics.models import Metric
@@ -37,6 +39,7 @@ class Subject:
     award_id: int | None
     contract_manager_id: int | None
     definition: Definition
+    department_id: int | None = None
 
 
 @dataclass
@@ -110,6 +113,7 @@ def subjects(session: Session, metric_ids: Iterable[int], *, fiscal_start_month:
             award_id=metric.award_id,
             contract_manager_id=award.contract_manager_id if award else None,
             definition=_definition(metric, award, fiscal_start_month),
+            department_id=award.department_id if award else None,
         )
         for metric, award in rows
     ]
@@ -201,6 +205,7 @@ def refresh(
     _upsert_statuses(session, status_rows)
     if transitions:
         session.connection().execute(insert(StatusTransition.__table__), transitions)  # type: ignore[attr-defined]
+        events.record_all(session, _transition_events(transitions, {s.metric_id: s for s in chosen}))
     summary.transitions = len(transitions)
     summary.add_alerts(alerts.reconcile_all(session, alert_subjects, now))
     return summary
@@ -266,6 +271,36 @@ def _transitions(subject: Subject, old: Any, evaluation: Evaluation, now: dateti
         }
         for dimension, before, after in changes
         if before != after
+    ]
+
+
+_TRANSITION_EVENTS = {
+    Dimension.performance: EventType.metric_performance_changed,
+    Dimension.freshness: EventType.metric_freshness_changed,
+    Dimension.forecast: EventType.metric_forecast_changed,
+}
+
+
+def _transition_events(transitions: list[dict[str, Any]], by_metric: dict[int, Subject]) -> list[events.NewEvent]:
+    """Events for real transitions; a metric's first evaluation is its starting point, not news."""
+    return [
+        events.NewEvent(
+            type=_TRANSITION_EVENTS[Dimension(t["dimension"])],
+            subject_type="metric",
+            subject_id=t["metric_id"],
+            department_id=by_metric[t["metric_id"]].department_id,
+            award_id=t["award_id"],
+            payload={
+                "metric_id": t["metric_id"],
+                "dimension": Dimension(t["dimension"]).value,
+                "from": t["from_status"],
+                "to": t["to_status"],
+                "reason": t["reason"],
+            },
+            occurred_at=t["occurred_at"],
+        )
+        for t in transitions
+        if t["from_status"] is not None
     ]
 
 

@@ -5,13 +5,10 @@ PostgreSQL only one process sweeps at a time (advisory lock); the others skip th
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Iterable
-from contextlib import suppress
 from datetime import date
-from functools import partial
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +18,7 @@ from app.audit.chain import seal as seal_audit_log
 from app.awards.models import Award, AwardStatus
 from app.db import begin_write, make_engine
 from app.kit.idempotency import purge_expired
-from app.kit.processes import terminate_pools, worker_pool
+from app.kit.processes import worker_pool
 from app.kit.telemetry import SWEEP_DURATION
 from app.metrics.models import Metric
 from app.status.drain import drain
@@ -120,45 +117,3 @@ def _refresh_share(url: str, metric_ids: list[int], options: tuple[int, date | N
         return refresh_metrics(engine, metric_ids, fiscal_start_month=fiscal_start_month, as_of=as_of)
     finally:
         engine.dispose()
-
-
-async def run_periodically(engine: Engine, interval_seconds: float, processes: int, fiscal_start_month: int) -> None:
-    """The server's built-in sweep loop (cancelled at shutdown)."""
-    while True:
-        started = time.perf_counter()
-        try:
-            summary = await asyncio.to_thread(
-                partial(sweep, engine, fiscal_start_month=fiscal_start_month, processes=processes)
-            )
-            if summary is not None:
-                log.info(
-                    "sweep: %d metrics in %.2fs, %d transitions, alerts +%d ~%d -%d",
-                    summary.metrics,
-                    time.perf_counter() - started,
-                    summary.transitions,
-                    summary.alerts_opened,
-                    summary.alerts_changed,
-                    summary.alerts_resolved,
-                )
-        except Exception:  # keep sweeping next round; the error is in the log
-            log.exception("sweep failed")
-        await asyncio.sleep(interval_seconds)
-
-
-def start_background_sweep(
-    engine: Engine, interval_seconds: float, processes: int, *, fiscal_start_month: int
-) -> asyncio.Task[None] | None:
-    if interval_seconds <= 0:
-        return None
-    return asyncio.create_task(run_periodically(engine, interval_seconds, processes, fiscal_start_month))
-
-
-async def stop_background_sweep(task: asyncio.Task[None] | None) -> None:
-    if task is None:
-        return
-    task.cancel()
-    # The sweep itself runs in a thread that cancelling cannot stop: stop its worker processes (and refuse a pool
-    # it was about to open), so that the shutdown does not wait for a parallel sweep to finish.
-    terminate_pools(refuse_new=True)
-    with suppress(asyncio.CancelledError):
-        await task

@@ -3,7 +3,6 @@ pool itself); here: the sweep really works through that pool, and a server's shu
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 
 import pytest
@@ -24,26 +23,3 @@ def test_a_parallel_sweep_refreshes_every_metric_in_worker_processes_and_leaves_
     assert summary is not None
     assert summary.metrics == 2
     assert multiprocessing.active_children() == []
-
-
-def test_a_server_shutdown_stops_a_running_parallel_sweep_instead_of_waiting_for_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[bool] = []
-    monkeypatch.setattr(sweeping, "terminate_pools", lambda *, refuse_new=False: calls.append(refuse_new) or 0)
-
-    async def shut_down() -> None:
-        task = asyncio.create_task(asyncio.sleep(3600))  # stands in for the sweep loop
-        await asyncio.sleep(0)
-        await sweeping.stop_background_sweep(task)
-        assert task.cancelled()
-
-    asyncio.run(shut_down())
-    assert calls == [True]  # live pools stopped, and no new one may start
-
-
-def test_without_a_background_sweep_there_is_nothing_to_stop(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[bool] = []
-    monkeypatch.setattr(sweeping, "terminate_pools", lambda *, refuse_new=False: calls.append(refuse_new) or 0)
-    asyncio.run(sweeping.stop_background_sweep(None))
-    assert calls == []
