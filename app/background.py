@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import cache
 
 import procrastinate
 from sqlalchemy import Engine, column, insert, literal, select, table
@@ -161,12 +160,12 @@ def build_job_app(settings: Settings) -> procrastinate.App:
     def calendar_round(timestamp: int) -> None:
         record_calendar_events(get_engine(), utcnow())
 
-    @core.periodic(cron="* * * * *", periodic_id="recover")
+    @core.periodic(cron=cron_every(settings.jobs_stalled_seconds), periodic_id="recover")
     @core.task(name="jobs.recover", queueing_lock="jobs.recover", pass_context=True)
     async def recover_stalled_jobs(context: procrastinate.JobContext, timestamp: int) -> None:
         # A worker killed mid-job (kill -9, a lost host) stops its heartbeat; its jobs go back to the queue.
         manager = context.app.job_manager
-        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
+        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=settings.jobs_stalled_seconds):
             log.warning("job %s (%s) was left running by a dead worker; retrying it", job.id, job.task_name)
             await manager.retry_job(job)
         await manager.delete_old_jobs(nb_hours=24 * 7, include_failed=False)
@@ -175,18 +174,25 @@ def build_job_app(settings: Settings) -> procrastinate.App:
     return app
 
 
-STALLED_AFTER_SECONDS = 30
-
-
-@cache
 def job_host() -> JobHost:
-    """This process's job host (installed so that services can nudge jobs after their commits)."""
+    """This process's job host for its current settings (installed so that services nudge jobs after commits)."""
     settings = get_settings()
-    host = JobHost(build_job_app(settings), database_url=settings.database_url)
+    host = _hosts_by_database.get(settings.database_url)
+    if host is None:
+        host = JobHost(
+            build_job_app(settings), database_url=settings.database_url, stalled_seconds=settings.jobs_stalled_seconds
+        )
+        _hosts_by_database[settings.database_url] = host
     install(host)
-    events.on_committed(_nudge_dispatcher)
     return host
+
+
+# One per database a process has used (one in production; tests switch databases between tests).
+_hosts_by_database: dict[str, JobHost] = {}
 
 
 def _nudge_dispatcher() -> None:
     defer_after_commit([JobRequest(DISPATCH, queueing_lock="events.dispatch.nudge")])
+
+
+events.on_committed(_nudge_dispatcher)  # after a commit that wrote events, the dispatcher runs soon

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     jobs_poll_seconds: float = Field(default=10, gt=0, le=3600)
     # Jobs each worker runs at once (threads; the jobs are database and network bound).
     jobs_concurrency: int = Field(default=4, ge=1, le=64)
+    # A worker that has not sent a heartbeat for this long is dead (killed, host lost): its running jobs go back
+    # to the queue. Heartbeats go out every third of it.
+    jobs_stalled_seconds: float = Field(default=30, ge=3, le=3600)
     # The dispatcher turns events into webhook deliveries and notifications right after their commit; this
     # periodic round catches anything a crash between a commit and its nudge left behind.
     events_dispatch_seconds: float = Field(default=15, ge=1, le=3600)

@@ -30,7 +30,9 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path, postgres_avai
 def _differences(url: str) -> list[object]:
     engine = make_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": migrations.include_name})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrations.include_name}
+        )
         differences = compare_metadata(context, metadata)
     engine.dispose()
     return list(differences)

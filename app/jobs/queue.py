@@ -54,8 +54,9 @@ def _conninfo(database_url: str) -> str:
 class JobHost:
     """The process's procrastinate app, and (optionally) a worker running in a thread of this process."""
 
-    def __init__(self, app: procrastinate.App, *, database_url: str) -> None:
+    def __init__(self, app: procrastinate.App, *, database_url: str, stalled_seconds: float = 30) -> None:
         self.app = app
+        self.stalled_seconds = stalled_seconds
         # Deferring from request threads uses a synchronous connection pool of its own: the worker's pool
         # belongs to the worker's event loop. (The in-memory queue has no pool: it is deferred to on its loop.)
         self._deferrer: procrastinate.App | None = None
@@ -156,7 +157,12 @@ class JobHost:
     async def _serve(self, concurrency: int, name: str, *, install_signals: bool) -> None:
         self._loop = asyncio.get_running_loop()
         async with self.app.open_async():
-            options = worker_options(concurrency=concurrency, name=name, install_signals=install_signals)
+            options = worker_options(
+                concurrency=concurrency,
+                name=name,
+                install_signals=install_signals,
+                stalled_seconds=self.stalled_seconds,
+            )
             self._task = asyncio.create_task(self.app.run_worker_async(**options))
             self._ready.set()
             with suppress(asyncio.CancelledError):
@@ -176,7 +182,7 @@ class JobHost:
             self._deferrer_open = False
 
 
-def worker_options(*, concurrency: int, name: str, install_signals: bool) -> dict[str, Any]:
+def worker_options(*, concurrency: int, name: str, install_signals: bool, stalled_seconds: float) -> dict[str, Any]:
     """The worker settings every process uses (in-process or `rdc worker`)."""
     return {
         "concurrency": concurrency,
@@ -185,8 +191,8 @@ def worker_options(*, concurrency: int, name: str, install_signals: bool) -> dic
         "install_signal_handlers": install_signals,
         "delete_jobs": "successful",  # finished jobs are not history worth keeping; failures stay for a look
         "fetch_job_polling_interval": 5.0,
-        "update_heartbeat_interval": 5.0,
-        "stalled_worker_timeout": 30.0,
+        "update_heartbeat_interval": stalled_seconds / 3,
+        "stalled_worker_timeout": stalled_seconds,
         "shutdown_graceful_timeout": 20.0,
     }
 

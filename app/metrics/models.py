@@ -75,6 +75,15 @@ class MetricFields(SQLModel):
     escalate_after_periods: int = Field(
         default=3, ge=1, le=24, description="Consecutive adverse periods that turn at_risk into off_track"
     )
+    data_owner_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_INT_ID,
+        foreign_key="app_user.id",
+        ondelete="SET NULL",
+        index=True,
+        description="The user who reports this metric's readings (gets the reminders); null: the contract manager",
+    )
 
 
 class Metric(MetricFields, TableBase, table=True):

@@ -125,6 +125,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         logger.handlers.clear()
         logger.propagate = True
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin at every start
+    # procrastinate logs several lines per job at INFO (deferred, started, finished): kept for debugging only.
+    jobs_level = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    logging.getLogger("procrastinate").setLevel(jobs_level)
     # The application writes its own access lines (route template, request id, duration).
     access = logging.getLogger("uvicorn.access")
     access.handlers.clear()
