@@ -23,6 +23,7 @@ from app.db import begin_write, get_engine, utcnow
 from app.events import service as events
 from app.jobs.models import MetricRefreshRequest
 from app.jobs.queue import JobHost, JobRequest, connector_for, defer_after_commit, install
+from app.jobs.refresh_queue import DRAIN_TASK
 from app.kit.idempotency import purge_expired
 from app.notifications import service as notifications
 from app.notifications.tasks import blueprint as notification_tasks
@@ -32,7 +33,7 @@ from app.webhooks.tasks import blueprint as webhook_tasks
 
 log = logging.getLogger("app.jobs")
 
-DRAIN = "core:refresh.drain"
+DRAIN = DRAIN_TASK
 DISPATCH = "core:events.dispatch"
 DISPATCH_BATCH = 500
 # Every consumer of events: each turns a batch of committed events into its own durable work.
@@ -118,8 +119,8 @@ def record_calendar_events(engine: Engine, today_at: datetime) -> None:
 
 def build_job_app(settings: Settings) -> procrastinate.App:
     app = procrastinate.App(connector=connector_for(settings.database_url))
-    app.add_tasks_from(webhook_tasks, namespace="webhooks")
-    app.add_tasks_from(notification_tasks, namespace="notifications")
+    app.add_tasks_from(webhook_tasks(), namespace="webhooks")
+    app.add_tasks_from(notification_tasks(), namespace="notifications")
     core = procrastinate.Blueprint()
 
     @core.task(name="refresh.drain")
@@ -171,6 +172,8 @@ def build_job_app(settings: Settings) -> procrastinate.App:
         await manager.delete_old_jobs(nb_hours=24 * 7, include_failed=False)
 
     app.add_tasks_from(core, namespace="core")
+    if not settings.jobs_periodic:
+        app.periodic_registry.periodic_tasks.clear()  # the jobs still run when deferred; no rounds from here
     return app
 
 

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # A worker that has not sent a heartbeat for this long is dead (killed, host lost): its running jobs go back
     # to the queue. Heartbeats go out every third of it.
     jobs_stalled_seconds: float = Field(default=30, ge=3, le=3600)
+    # This process's worker also schedules the periodic rounds (sweep, dispatch, reminders, housekeeping, ...).
+    # Any number of processes may (each round runs once); false leaves them to the others, e.g. to `rdc worker`.
+    jobs_periodic: bool = True
     # The dispatcher turns events into webhook deliveries and notifications right after their commit; this
     # periodic round catches anything a crash between a commit and its nudge left behind.
     events_dispatch_seconds: float = Field(default=15, ge=1, le=3600)

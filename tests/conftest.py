@@ -23,6 +23,9 @@ from sqlmodel import Session
 os.environ.setdefault("RDC_ENV", "test")
 os.environ.setdefault("RDC_JWT_SECRET", "test-secret-" + "x" * 40)
 os.environ.setdefault("RDC_SWEEP_INTERVAL_SECONDS", "0")
+# Tests run the periodic rounds themselves, at the moment (and with the clock) they choose; the tests of the
+# jobs themselves turn them on (tests/jobs/).
+os.environ.setdefault("RDC_JOBS_PERIODIC", "false")
 
 from app import migrations
 from app.auth import tokens

@@ -26,6 +26,7 @@ class EventType(StrEnum):
     award_status_changed = "award.status_changed"
     award_manager_changed = "award.manager_changed"
     award_ending = "award.ending"
+    webhook_endpoint_disabled = "webhook.endpoint_disabled"
 
 
 DESCRIPTIONS: dict[EventType, str] = {
@@ -49,5 +50,7 @@ DESCRIPTIONS: dict[EventType, str] = {
     EventType.action_item_done: "An action item was completed.",
     EventType.award_status_changed: "A contract's or grant's status changed (payload: from, to).",
     EventType.award_manager_changed: "A contract's or grant's manager changed; its open alerts follow the new manager.",
+    EventType.webhook_endpoint_disabled: "A webhook endpoint kept failing (or answered 410) and was disabled; "
+    "its owner is told (payload: endpoint_id, owner_id, url, reason).",
     EventType.award_ending: "A contract or grant ends within 120 or 60 days (payload: days, end_date).",
 }

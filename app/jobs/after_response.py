@@ -28,11 +28,16 @@ class _Pending:
 _pending: ContextVar[_Pending | None] = ContextVar("rdc_jobs_pending", default=None)
 
 
-def note_queued_work() -> None:
-    """Called after a commit that queued work: the current request runs the queue after its response."""
+def note_queued_work() -> bool:
+    """Called after a commit that queued work: the current request runs the queue after its response.
+
+    False when nobody will (no request of an API process with in-process jobs): the caller nudges a job.
+    """
     pending = _pending.get()
-    if pending is not None:
-        pending.queued = True
+    if pending is None:
+        return False
+    pending.queued = True
+    return True
 
 
 class RunQueuedWork:

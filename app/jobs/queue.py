@@ -65,6 +65,7 @@ class JobHost:
                 connector=procrastinate.SyncPsycopgConnector(conninfo=_conninfo(database_url), min_size=0, max_size=2)
             )
         self._deferrer_open = False
+        self._starts = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -137,7 +138,14 @@ class JobHost:
     # --- an in-process worker ----------------------------------------------------------------------------
 
     def start_worker(self, *, concurrency: int = 2, name: str = "in-process") -> None:
-        """Runs a worker in a thread of this process (the embedded default, and API processes on PostgreSQL)."""
+        """Runs a worker in a thread of this process (the embedded default, and API processes on PostgreSQL).
+
+        Counted: a second start (a second lifespan in one process) shares the running worker.
+        """
+        with self._lock:
+            self._starts += 1
+            if self._starts > 1:
+                return
         self._thread = threading.Thread(target=self._run, args=(concurrency, name), name="rdc-jobs", daemon=True)
         self._thread.start()
         self._ready.wait(timeout=60)
@@ -170,6 +178,10 @@ class JobHost:
         self._loop = None
 
     def stop_worker(self, timeout: float = 30) -> None:
+        with self._lock:
+            self._starts -= 1
+            if self._starts > 0:
+                return
         loop, task = self._loop, self._task
         if loop is not None and task is not None:
             loop.call_soon_threadsafe(task.cancel)

@@ -3,7 +3,8 @@
 Writers call `enqueue_metrics` (or `enqueue_award`) before they commit: the request commits with the change
 or not at all, so a crash after the commit loses nothing. A drain (`app.status.drain`) claims rows,
 evaluates their metrics and deletes the rows in one transaction. After a commit that queued work,
-the request that made it runs the queue right after its response (`app.jobs.after_response`).
+the request that made it runs the queue right after its response (`app.jobs.after_response`); outside such a
+request (a worker's job, a script, an API process without in-process jobs) a drain job is nudged instead.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from sqlmodel import Session
 from app.db import utcnow
 from app.jobs.after_response import note_queued_work
 from app.jobs.models import MetricRefreshRequest
+from app.jobs.queue import JobRequest, defer_after_commit
 from app.kit.sql import in_values
 
 _QUEUED = "metric_refresh_queued"
+DRAIN_TASK = "core:refresh.drain"  # the job that drains this queue (composed in app/background.py)
 
 _requests = MetricRefreshRequest.__table__  # type: ignore[attr-defined]
 # The metric table, by name: the queue sits below the metrics package and must not import it.
@@ -91,8 +94,8 @@ def backlog(session: Session) -> int:
 
 @event.listens_for(OrmSession, "after_commit")
 def _signal_worker(session: OrmSession) -> None:
-    if session.info.pop(_QUEUED, False):
-        note_queued_work()
+    if session.info.pop(_QUEUED, False) and not note_queued_work():
+        defer_after_commit([JobRequest(DRAIN_TASK, queueing_lock="refresh.drain.nudge")])
 
 
 @event.listens_for(OrmSession, "after_rollback")

@@ -25,6 +25,7 @@ class NotificationKind(StrEnum):
     reminder_late = "reminder_late"  # a reading you own is past its reporting deadline
     escalation = "escalation"  # a reading on your contract is still missing after the late reminders
     digest = "digest"  # the weekly summary of the contracts and grants you manage
+    integration = "integration"  # a webhook endpoint you registered kept failing and was disabled
 
 
 class Delivery(StrEnum):

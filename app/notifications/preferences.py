@@ -17,6 +17,7 @@ DEFAULT_DELIVERY: dict[NotificationKind, Delivery] = {
     NotificationKind.reminder_late: Delivery.immediately,
     NotificationKind.escalation: Delivery.immediately,
     NotificationKind.digest: Delivery.weekly,
+    NotificationKind.integration: Delivery.immediately,
 }
 
 # The digest is itself the weekly e-mail: it can be had weekly or not at all.

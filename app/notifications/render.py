@@ -18,6 +18,7 @@ KIND_LABELS: dict[NotificationKind, str] = {
     NotificationKind.reminder_late: "Late readings",
     NotificationKind.escalation: "Escalations of late readings",
     NotificationKind.digest: "Digest of my contracts and grants",
+    NotificationKind.integration: "My webhook endpoints",
 }
 
 

@@ -3,6 +3,7 @@
 - `alert`: an alert opened, reopened or was raised: its assignee; an unassigned alert goes to the award's
   contract manager and the department's contract managers, so it never goes to nobody. An alert assigned to
   someone: the new assignee.
+- `integration`: a webhook endpoint was disabled: its owner.
 - `followed`: the events of `FOLLOWED_TYPES` on a contract, grant, vendor or department someone follows, unless
   that person already gets the same event as an `alert`.
 """
@@ -56,13 +57,13 @@ class _Context:
 
 
 def drafts_for(session: Session, settings: Settings, events: Sequence[Event]) -> list[Draft]:
-    relevant = [e for e in events if e.type in ALERT_TYPES or e.type in FOLLOWED_TYPES or e.type == "alert.assigned"]
+    relevant = [e for e in events if e.type in ALERT_TYPES or e.type in FOLLOWED_TYPES or e.type in _OWN_TYPES]
     if not relevant:
         return []
     context = _load(session, settings, relevant)
     drafts: list[Draft] = []
     for event in relevant:
-        direct = _alert_drafts(session, context, event)
+        direct = _alert_drafts(session, context, event) + _owner_drafts(context, event)
         drafts += direct
         told = {d.recipient_id for d in direct}
         if event.type in FOLLOWED_TYPES:
@@ -132,6 +133,15 @@ def _alert_drafts(session: Session, context: _Context, event: Event) -> list[Dra
     return [_draft(context, event, user_id, NotificationKind.alert) for user_id in recipients]
 
 
+_OWN_TYPES = frozenset({EventType.alert_assigned, EventType.webhook_endpoint_disabled})
+
+
+def _owner_drafts(context: _Context, event: Event) -> list[Draft]:
+    if event.type != EventType.webhook_endpoint_disabled or event.payload.get("owner_id") is None:
+        return []
+    return [_draft(context, event, int(event.payload["owner_id"]), NotificationKind.integration)]
+
+
 def _draft(context: _Context, event: Event, user_id: int, kind: NotificationKind) -> Draft:
     title, body, link = describe(context, event)
     return Draft(
@@ -182,6 +192,10 @@ def describe(context: _Context, event: Event) -> tuple[str, str, str | None]:
     if kind == EventType.award_status_changed and award:
         title = f"{award.number} {award.title}: status {_word(data.get('from'))} → {_word(data.get('to'))}"
         return title, "", award_link
+    if kind == EventType.webhook_endpoint_disabled:
+        title = f"Your webhook endpoint {data.get('url')} was disabled"
+        body = f"{data.get('reason')}. Fix the receiver, then re-enable the endpoint (PATCH active: true)."
+        return title, body, links.object_link(settings, f"/webhooks/{data.get('endpoint_id')}")
     if kind == EventType.award_ending and award:
         return f"{award.number} {award.title} ends on {data.get('end_date')}", "", award_link
     return f"{kind.value}{where}", _plain(data), award_link

@@ -12,15 +12,19 @@ from procrastinate import Blueprint
 from app.db import get_engine, utcnow
 from app.notifications import service
 
-blueprint = Blueprint()
 
-
-@blueprint.task(name="send", lock="notifications.send")
 def send() -> None:
     service.send_pending(get_engine(), utcnow())
 
 
-@blueprint.periodic(cron="*/15 * * * *", periodic_id="reminders")
-@blueprint.task(name="reminders", queueing_lock="notifications.reminders", lock="notifications.send")
 def reminders(timestamp: int) -> None:
     service.run_round(get_engine(), utcnow())
+
+
+def blueprint() -> Blueprint:
+    """A fresh blueprint of these jobs (procrastinate renames a blueprint's tasks when an app adds it)."""
+    jobs = Blueprint()
+    jobs.task(name="send", lock="notifications.send")(send)
+    reminders_task = jobs.task(name="reminders", queueing_lock="notifications.reminders", lock="notifications.send")
+    jobs.periodic(cron="*/15 * * * *", periodic_id="reminders")(reminders_task(reminders))
+    return jobs

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +19,9 @@ from app.audit import service as audit
 from app.auth.principal import SYSTEM
 from app.config import get_settings
 from app.db import begin_write, get_engine, utcnow
+from app.events import service as events
 from app.events.models import Event
+from app.events.types import EventType
 from app.jobs.queue import JobRequest, defer_after_commit
 from app.webhooks import retry, signing
 from app.webhooks.endpoints import ENTITY, signing_secrets
@@ -36,12 +37,6 @@ GONE = 410
 # Called in the transaction that disables an endpoint, with that endpoint: the place for the notifications
 # package (wired by the shell) to tell the owner in the same commit. Without listeners the reason is stored
 # on the endpoint, audited and logged.
-DisabledListener = Callable[[Session, WebhookEndpoint], None]
-_disabled_listeners: list[DisabledListener] = []
-
-
-def on_endpoint_disabled(listener: DisabledListener) -> None:
-    _disabled_listeners.append(listener)
 
 
 def delivery_job(delivery_id: int, at: datetime | None = None) -> JobRequest:
@@ -150,7 +145,7 @@ def _record(
         if delivery.status != DeliveryStatus.pending or delivery.attempts != work.attempts:
             session.commit()  # replayed or finished meanwhile: log the attempt, leave the state to the newer run
             return delivery.status, []
-        endpoint = session.get(WebhookEndpoint, work.endpoint_id, with_for_update=True)
+        endpoint = session.get(WebhookEndpoint, work.endpoint_id)
         assert endpoint is not None
         delivery.attempts += 1
         delivery.last_status_code = outcome.status_code
@@ -160,9 +155,13 @@ def _record(
             delivery.status = DeliveryStatus.succeeded
             delivery.delivered_at = at
             delivery.next_attempt_at = None
-            endpoint.consecutive_failures = 0
-            endpoint.failing_since = None
+            # The endpoint's row is locked only to change it: concurrent successes to one endpoint do not queue.
+            if endpoint.consecutive_failures or endpoint.failing_since is not None:
+                session.refresh(endpoint, with_for_update=True)
+                endpoint.consecutive_failures = 0
+                endpoint.failing_since = None
         else:
+            session.refresh(endpoint, with_for_update=True)
             endpoint.consecutive_failures += 1
             endpoint.failing_since = endpoint.failing_since or at
             wait = None if outcome.status_code == GONE else _wait(delivery.attempts, outcome, rng)
@@ -203,7 +202,7 @@ def disable(
     session: Session, endpoint: WebhookEndpoint, reason: str, at: datetime, *, keep: WebhookDelivery | None = None
 ) -> None:
     """Stops an endpoint (in the caller's transaction): its pending deliveries are abandoned, the change is
-    audited as the system's, and the listeners (the owner's notification) run in the same transaction."""
+    audited as the system's, and a `webhook.endpoint_disabled` event (which tells the owner) is written."""
     assert endpoint.id is not None
     endpoint.active = False
     endpoint.disabled_reason = reason
@@ -232,5 +231,15 @@ def disable(
         changes={"active": [True, False], "disabled_reason": [None, reason]},
     )
     log.warning("webhook endpoint %s (owner user %s) disabled: %s", endpoint.id, endpoint.owner_id, reason)
-    for listener in _disabled_listeners:
-        listener(session, endpoint)
+    # The owner is told through the outbox, like every other consequence (the notifications package routes it).
+    events.record(
+        session,
+        EventType.webhook_endpoint_disabled,
+        subject_type="webhook_endpoint",
+        subject_id=endpoint.id,
+        # A department manager's endpoint names only their departments; a citywide one may name none.
+        department_id=endpoint.department_ids[0] if endpoint.department_ids else None,
+        award_id=None,
+        payload={"endpoint_id": endpoint.id, "owner_id": endpoint.owner_id, "url": endpoint.url, "reason": reason},
+        occurred_at=at,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import httpx
 
@@ -53,20 +54,20 @@ def _post(target: Target, body: str, headers: dict[str, str], timeout: float, st
     if target.port != default_port:
         host_header += f":{target.port}"
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-    # trust_env=False: a proxy from the environment would make its own DNS lookup and bypass the guard.
-    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
-        request = client.build_request(
-            "POST",
-            request_url,
-            content=body.encode(),
-            headers=headers | {"host": host_header},
-            extensions=extensions,
-        )
-        response = client.send(request, stream=True)
-        try:
-            snippet = _read_snippet(response)
-        finally:
-            response.close()
+    client = _client_for(target.host)
+    request = client.build_request(
+        "POST",
+        request_url,
+        content=body.encode(),
+        headers=headers | {"host": host_header},
+        extensions=extensions,
+        timeout=timeout,
+    )
+    response = client.send(request, stream=True)
+    try:
+        snippet = _read_snippet(response)
+    finally:
+        response.close()
     error = None
     if response.is_redirect:
         location = response.headers.get("location", "")[:200]
@@ -80,6 +81,17 @@ def _post(target: Target, body: str, headers: dict[str, str], timeout: float, st
         snippet=snippet,
         retry_after=response.headers.get("retry-after"),
     )
+
+
+@lru_cache(maxsize=256)
+def _client_for(host: str) -> httpx.Client:
+    """A client per receiving host name (thread-safe; it keeps connections open between deliveries).
+
+    Per name, because requests go to the checked address: a pool shared by names would reuse a TLS connection
+    verified for one name to send to another name on the same address. trust_env=False: a proxy from the
+    environment would make its own DNS lookup and bypass the guard.
+    """
+    return httpx.Client(follow_redirects=False, trust_env=False)
 
 
 def _read_snippet(response: httpx.Response) -> str | None:

@@ -26,11 +26,11 @@ from app.events.models import Event
 from app.jobs.queue import JobRequest, defer_after_commit
 from app.kit.pagination import paginate
 from app.kit.problems import Conflict, NotFound
-from app.webhooks.delivery import deliver, delivery_job, on_endpoint_disabled
+from app.webhooks.delivery import deliver, delivery_job
 from app.webhooks.endpoints import ENTITY
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
-__all__ = ["deliver", "deliveries", "fan_out", "on_endpoint_disabled", "replay_delivery", "replay_since", "resume"]
+__all__ = ["deliver", "deliveries", "fan_out", "replay_delivery", "replay_since", "resume"]
 
 # The resume round nudges deliveries due within this horizon (scheduled at their time), a batch at a time.
 RESUME_HORIZON = timedelta(seconds=90)

@@ -11,15 +11,20 @@ from procrastinate import Blueprint
 from app.db import get_engine
 from app.webhooks import service
 
-blueprint = Blueprint()
 
-
-@blueprint.task(name="deliver")
 def deliver(delivery_id: int) -> None:
     service.deliver(delivery_id)
 
 
-@blueprint.periodic(cron="* * * * *", periodic_id="resume")
-@blueprint.task(name="resume", queueing_lock="webhooks.resume")
 def resume(timestamp: int) -> None:
     service.resume_round(get_engine())
+
+
+def blueprint() -> Blueprint:
+    """A fresh blueprint of these jobs (procrastinate renames a blueprint's tasks when an app adds it)."""
+    jobs = Blueprint()
+    jobs.task(name="deliver")(deliver)
+    jobs.periodic(cron="* * * * *", periodic_id="resume")(
+        jobs.task(name="resume", queueing_lock="webhooks.resume")(resume)
+    )
+    return jobs

@@ -78,6 +78,7 @@ def jobs_env(configured: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
         "RDC_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
         "RDC_JOBS_IN_PROCESS": "false",  # this test process only writes; the worker processes do the jobs
         "RDC_JOBS_STALLED_SECONDS": "3",
+        "RDC_JOBS_PERIODIC": "true",  # the workers' recovery round finds the dead worker's job
         "RDC_EVENTS_DISPATCH_SECONDS": "1",
         "RDC_LOG_LEVEL": "warning",
     }

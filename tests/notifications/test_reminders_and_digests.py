@@ -8,6 +8,7 @@ from typing import Any
 
 from app.auth.roles import Role
 from app.db import utcnow
+from app.notifications.models import NotificationKind
 from app.periods import Cadence, Period, containing, label
 from tests.notifications.conftest import MailDrop, deliver, run_round, text_of
 from tests.support import Actor, City, assert_problem, created, metric_payload
@@ -222,4 +223,6 @@ def test_settings_reject_unknown_kinds_and_deliveries_a_kind_cannot_have(viewer:
         viewer.request("PUT", "/api/v1/me/notification-settings", json={"settings": twice}), 422, "body.settings.1.kind"
     )
     defaults = viewer.get("/api/v1/me/notification-settings").json()["settings"]
-    assert all(s["is_default"] for s in defaults) and len(defaults) == 6
+    assert all(s["is_default"] for s in defaults) and {s["kind"] for s in defaults} == {
+        k.value for k in NotificationKind
+    }

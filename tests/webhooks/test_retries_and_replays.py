@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEntry
 from app.db import get_engine, utcnow
-from app.webhooks import delivery as delivery_module
 from app.webhooks import service
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.webhooks.retry import MAX_ATTEMPTS
@@ -45,9 +44,6 @@ def _endpoint(endpoint_id: int) -> WebhookEndpoint:
 def test_failures_back_off_over_days_honour_retry_after_then_the_endpoint_is_disabled_and_its_owner_told(
     manager: Actor, city: City, streetlights: dict[str, int], receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    told: list[tuple[int | None, str | None]] = []
-    monkeypatch.setattr(delivery_module, "_disabled_listeners", [])
-    service.on_endpoint_disabled(lambda session, endpoint: told.append((endpoint.owner_id, endpoint.disabled_reason)))
     receiver.default = Reply(500, body=b"database down")
     receiver.answer(Reply(503, {"Retry-After": "3600"}, b"maintenance"))
     hook = _subscribed(manager, city, streetlights, receiver)
@@ -78,7 +74,10 @@ def test_failures_back_off_over_days_honour_retry_after_then_the_endpoint_is_dis
 
     endpoint = manager.get(f"{WEBHOOKS}/{hook['id']}").json()
     assert endpoint["active"] is False and "failed 11 times" in endpoint["disabled_reason"]
-    assert told == [(manager.user_id, endpoint["disabled_reason"])]
+    dispatch(moment)  # the `webhook.endpoint_disabled` event reaches the owner's inbox (and e-mail)
+    told = manager.get("/api/v1/notifications", params={"unread": "true"}).json()["items"]
+    [note] = [n for n in told if n["kind"] == "integration"]
+    assert hook["url"] in note["title"] and endpoint["disabled_reason"] in note["body"]
     assert all(_row(o.id).status == DeliveryStatus.abandoned for o in others if o.id is not None)
     assert run_due(moment + timedelta(days=1)) == []  # nothing is sent to a disabled endpoint
     [entry] = [e for e in log_of(manager, hook["id"]) if e["id"] == first.id]
