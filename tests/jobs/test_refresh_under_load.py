@@ -172,7 +172,6 @@ def test_an_erp_retry_storm_leaves_every_touched_metric_freshly_evaluated_with_o
     clients, window = 8, 5000 // len(MONTHS)  # 312 metrics x 16 months: 4,992 readings per batch
     server = _server(postgresql, workers=2)
     try:
-
         touched: set[int] = set()
 
         def client(number: int) -> list[int]:

@@ -5,11 +5,8 @@ library; nothing is delivered twice successfully and nothing is lost."""
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,14 +15,12 @@ from sqlmodel import Session, select
 from standardwebhooks.webhooks import Webhook
 
 from app.background import dispatch_events, refresh_queued_metrics
-from app.config import get_settings
 from app.db import get_engine
 from app.webhooks.models import WebhookDelivery
-from tests.servers import Server, free_port
+from tests.jobs.conftest import WAIT, worker
+from tests.servers import Server
 from tests.support import Actor
 from tests.webhooks.flow import open_alert, register
-
-WAIT = 240  # seconds: generous, the machine may be busy; the test checks that it happens, not how fast
 
 
 class HangingFirstReceiver:
@@ -70,34 +65,11 @@ class HangingFirstReceiver:
         self.server.server_close()
 
 
-@pytest.fixture
-def jobs_env(configured: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    if not configured.startswith("postgresql"):
-        pytest.skip("worker processes sharing one queue: PostgreSQL (the embedded server runs jobs in-process)")
-    settings = {
-        "RDC_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
-        "RDC_JOBS_IN_PROCESS": "false",  # this test process only writes; the worker processes do the jobs
-        "RDC_JOBS_STALLED_SECONDS": "3",
-        "RDC_JOBS_PERIODIC": "true",  # the workers' recovery round finds the dead worker's job
-        "RDC_EVENTS_DISPATCH_SECONDS": "1",
-        "RDC_LOG_LEVEL": "warning",
-    }
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    yield dict(os.environ) | settings
-    get_settings.cache_clear()
-
-
-def _worker(env: dict[str, str]) -> Server:
-    return Server([sys.executable, "-m", "app.cli", "worker", "--concurrency", "2"], port=free_port(), env=env)
-
-
-def _until(condition: Any, what: str, worker: Server) -> None:
+def _until(condition: Any, what: str, process: Server) -> None:
     deadline = time.monotonic() + WAIT
     while not condition():
         if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {WAIT} s; worker output:\n{worker.output()}")
+            pytest.fail(f"{what} did not happen within {WAIT} s; worker output:\n{process.output()}")
         time.sleep(0.1)
 
 
@@ -115,14 +87,14 @@ def test_a_delivery_cut_by_kill_9_happens_once_after_restart_with_the_same_webho
         endpoint = register(admin, receiver.url, event_types=["alert.opened"])
         open_alert(manager, streetlights["metric"])  # commits the alert and its event; no job has run yet
 
-        first = _worker(jobs_env)
+        first = worker(jobs_env)
         _until(receiver.first_arrived.is_set, "the first delivery attempt", first)
         first.stop(kill=True)  # kill -9 while the request is in flight: its job stays 'doing', unrecorded
         receiver.release.set()
         [delivery] = _deliveries()
         assert delivery.status.value == "pending" and delivery.attempts == 0
 
-        second = _worker(jobs_env)
+        second = worker(jobs_env)
         try:
             _until(lambda: len(receiver.answered) >= 1, "the delivery after the restart", second)
             _until(lambda: _deliveries()[0].status.value == "succeeded", "the delivery being recorded", second)
