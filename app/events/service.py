@@ -177,18 +177,6 @@ def feed(
     return rows, (position(rows[-1]) if rows else after)
 
 
-def latest_position(session: Session) -> Cursor:
-    """The position of the newest event the feed can show now (to start following from 'now')."""
-    statement = select(func.max(func.coalesce(col(Event.tx), 0)))
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.where(col(Event.tx) < text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
-    tx = session.exec(statement).one()
-    if tx is None:
-        return START
-    last_id = session.exec(select(func.max(col(Event.id))).where(func.coalesce(col(Event.tx), 0) == tx)).one()
-    return Cursor(int(tx), int(last_id or 0))
-
-
 # --- the dispatcher's side ------------------------------------------------------------------------------
 
 

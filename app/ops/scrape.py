@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -17,7 +19,10 @@ from sqlmodel import Session
 
 from app.alerts.models import Alert, AlertKind, AlertStatus, Severity
 from app.db import get_engine
+from app.events.service import undispatched_count
 from app.jobs.refresh_queue import backlog
+from app.notifications.models import EmailStatus, OutgoingEmail
+from app.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger("app.metrics")
 
@@ -52,24 +57,43 @@ class OpenAlertsCollector:
 _open_alerts = OpenAlertsCollector()
 
 
-class RefreshBacklogCollector:
-    """`rdc_refresh_queue_backlog`: metric refreshes waiting, counted by the database at scrape time."""
+class BacklogCollector:
+    """Work waiting, counted by the database at scrape time (all processes, all hosts). A backlog that keeps
+    growing means no worker is taking it: `rdc_refresh_queue_backlog` (metric refreshes),
+    `rdc_events_undispatched` (events not yet turned into deliveries and notifications),
+    `rdc_webhook_deliveries_pending` and `rdc_emails_pending`."""
 
     def collect(self) -> Iterator[Metric]:
         try:
             with Session(get_engine()) as session:
-                waiting = backlog(session)
+                counts = {
+                    "rdc_refresh_queue_backlog": backlog(session),
+                    "rdc_events_undispatched": undispatched_count(session),
+                    "rdc_webhook_deliveries_pending": _count(session, WebhookDelivery, DeliveryStatus.pending),
+                    "rdc_emails_pending": _count(session, OutgoingEmail, EmailStatus.pending),
+                }
         except SQLAlchemyError as error:
-            log.warning("refresh backlog not counted: %s", type(error).__name__)
+            log.warning("backlogs not counted: %s", type(error).__name__)
             return
-        family = GaugeMetricFamily(
-            "rdc_refresh_queue_backlog", "Metric refreshes queued and not yet done (all processes, all hosts)"
-        )
-        family.add_metric([], waiting)
-        yield family
+        for name, waiting in counts.items():
+            family = GaugeMetricFamily(name, _BACKLOG_HELP[name])
+            family.add_metric([], waiting)
+            yield family
 
 
-_refresh_backlog = RefreshBacklogCollector()
+_BACKLOG_HELP = {
+    "rdc_refresh_queue_backlog": "Metric refreshes queued and not yet done (all processes, all hosts)",
+    "rdc_events_undispatched": "Events committed and not yet dispatched to webhooks and notifications",
+    "rdc_webhook_deliveries_pending": "Webhook deliveries waiting for their next attempt",
+    "rdc_emails_pending": "E-mails waiting to be sent",
+}
+
+
+def _count(session: Session, model: Any, status: StrEnum) -> int:
+    return int(session.connection().execute(select(func.count()).where(model.status == status)).scalar_one())
+
+
+_backlogs = BacklogCollector()
 
 
 def render() -> tuple[bytes, str]:
@@ -80,7 +104,7 @@ def render() -> tuple[bytes, str]:
     else:
         registry.register(REGISTRY)
     registry.register(_open_alerts)
-    registry.register(_refresh_backlog)
+    registry.register(_backlogs)
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 

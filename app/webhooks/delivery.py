@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
-from app.audit import service as audit
 from app.auth.principal import SYSTEM
 from app.config import get_settings
 from app.db import begin_write, get_engine, utcnow
@@ -24,7 +23,7 @@ from app.events.models import Event
 from app.events.types import EventType
 from app.jobs.queue import JobRequest, defer_after_commit
 from app.webhooks import retry, signing
-from app.webhooks.endpoints import ENTITY, signing_secrets
+from app.webhooks.endpoints import record_change, signing_secrets
 from app.webhooks.guard import allow_list
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.webhooks.sender import Outcome, send
@@ -222,14 +221,7 @@ def disable(
         .values(status=DeliveryStatus.abandoned, next_attempt_at=None, last_error="endpoint disabled", updated_at=at)
         .execution_options(synchronize_session=False)
     )
-    audit.record(
-        session,
-        actor=SYSTEM,
-        entity=ENTITY,
-        entity_id=endpoint.id,
-        action="update",
-        changes={"active": [True, False], "disabled_reason": [None, reason]},
-    )
+    record_change(session, SYSTEM, endpoint, {"active": [True, False], "disabled_reason": [None, reason]})
     log.warning("webhook endpoint %s (owner user %s) disabled: %s", endpoint.id, endpoint.owner_id, reason)
     # The owner is told through the outbox, like every other consequence (the notifications package routes it).
     events.record(

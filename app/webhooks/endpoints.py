@@ -110,15 +110,7 @@ def update(
     endpoint.version += 1
     endpoint.updated_at = utcnow()
     session.add(endpoint)
-    assert endpoint.id is not None
-    audit.record(
-        session,
-        actor=principal,
-        entity=ENTITY,
-        entity_id=endpoint.id,
-        action="update",
-        changes=audit.diff(before, _audited(endpoint)),
-    )
+    record_change(session, principal, endpoint, audit.diff(before, _audited(endpoint)))
     session.commit()
     session.refresh(endpoint)
     return endpoint
@@ -126,15 +118,7 @@ def update(
 
 def delete(session: Session, *, principal: Principal, endpoint: WebhookEndpoint, if_match: str | None) -> None:
     check_if_match(endpoint, if_match, required=False)
-    assert endpoint.id is not None
-    audit.record(
-        session,
-        actor=principal,
-        entity=ENTITY,
-        entity_id=endpoint.id,
-        action="delete",
-        changes=audit.diff(_audited(endpoint), {}),
-    )
+    record_change(session, principal, endpoint, audit.diff(_audited(endpoint), {}), action="delete")
     session.delete(endpoint)  # its deliveries and their attempt log go with it (ON DELETE CASCADE)
     session.commit()
 
@@ -152,14 +136,11 @@ def rotate_secret(
     endpoint.version += 1
     endpoint.updated_at = now
     session.add(endpoint)
-    assert endpoint.id is not None
-    audit.record(
+    record_change(
         session,
-        actor=principal,
-        entity=ENTITY,
-        entity_id=endpoint.id,
-        action="update",
-        changes={
+        principal,
+        endpoint,
+        {
             "secret": ["(rotated)", "(new secret issued)"],
             "previous_secret_expires_at": [None, audit_value(endpoint.previous_secret_expires_at)],
         },
@@ -227,3 +208,11 @@ def _check_departments(session: Session, principal: Principal, department_ids: S
         if missing:
             raise InvalidInput.on("body.department_ids", f"no departments with ids {missing}", "unknown_reference")
     return wanted
+
+
+def record_change(
+    session: Session, actor: Principal, endpoint: WebhookEndpoint, changes: dict[str, Any], action: str = "update"
+) -> None:
+    """The audit entry of a change to an endpoint (never its secret)."""
+    assert endpoint.id is not None
+    audit.record(session, actor=actor, entity=ENTITY, entity_id=endpoint.id, action=action, changes=changes)

@@ -17,7 +17,6 @@ from sqlalchemy import Engine, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from app.audit import service as audit
 from app.auth.models import User, UserDepartment
 from app.auth.principal import Principal
 from app.auth.roles import Action, is_allowed
@@ -27,7 +26,7 @@ from app.jobs.queue import JobRequest, defer_after_commit
 from app.kit.pagination import paginate
 from app.kit.problems import Conflict, NotFound
 from app.webhooks.delivery import deliver, delivery_job
-from app.webhooks.endpoints import ENTITY
+from app.webhooks.endpoints import record_change
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = ["deliver", "deliveries", "fan_out", "replay_delivery", "replay_since", "resume"]
@@ -159,15 +158,7 @@ def replay_delivery(
     now = utcnow()
     _requeue(delivery, now)
     session.add(delivery)
-    assert endpoint.id is not None
-    audit.record(
-        session,
-        actor=principal,
-        entity=ENTITY,
-        entity_id=endpoint.id,
-        action="update",
-        changes={"replayed_deliveries": [None, [delivery_id]]},
-    )
+    record_change(session, principal, endpoint, {"replayed_deliveries": [None, [delivery_id]]})
     session.commit()
     session.refresh(delivery)
     defer_after_commit([delivery_job(delivery_id)])
@@ -195,14 +186,11 @@ def replay_since(session: Session, *, principal: Principal, endpoint: WebhookEnd
             .values(status=DeliveryStatus.pending, attempts=0, next_attempt_at=now, delivered_at=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-    assert endpoint.id is not None
-    audit.record(
+    record_change(
         session,
-        actor=principal,
-        entity=ENTITY,
-        entity_id=endpoint.id,
-        action="update",
-        changes={"replayed_since": [None, since.isoformat()], "replayed_deliveries": [None, len(ids)]},
+        principal,
+        endpoint,
+        {"replayed_since": [None, since.isoformat()], "replayed_deliveries": [None, len(ids)]},
     )
     session.commit()
     # The first batch is nudged now; the resume round nudges the rest within a minute.

@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from app.alerts.models import Alert, AlertEvent, AlertKind, AlertStatus, Severity
+from app.background import dispatch_events
 from app.config import get_settings
-from app.db import get_engine
-from app.jobs.refresh_queue import enqueue_metrics
+from app.db import get_engine, utcnow
+from app.events.models import Event
+from app.jobs.models import MetricRefreshRequest
 from app.status.sweep import sweep
 from tests.support import Actor, City
 
@@ -123,10 +125,32 @@ def test_each_sweep_is_timed(admin: Actor, city: City) -> None:
     assert value(after, "rdc_sweep_duration_seconds_sum") > 0
 
 
-def test_the_refresh_backlog_is_counted_at_scrape_time(admin: Actor, city: City, session: Session) -> None:
+def test_backlogs_are_counted_at_scrape_time(admin: Actor, city: City, session: Session) -> None:
     assert value(scrape(admin.client), "rdc_refresh_queue_backlog") == 0  # worked off after each response
+    dispatch_events(get_engine())
+    assert value(scrape(admin.client), "rdc_events_undispatched") == 0
 
-    enqueue_metrics(session, [city.pothole_metric, city.rehousing_metric])  # as a process killed after its commit
+    # As a process killed after its commit, before it could nudge the jobs, would leave them:
+    now = utcnow()
+    session.connection().execute(
+        insert(MetricRefreshRequest.__table__),  # type: ignore[attr-defined]
+        [{"metric_id": m, "requested_at": now} for m in (city.pothole_metric, city.rehousing_metric)],
+    )
+    session.connection().execute(
+        insert(Event.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "uid": "evt_left",
+                "type": "period.locked",
+                "occurred_at": now,
+                "subject_type": "period_lock",
+                "payload": {},
+            }
+        ],
+    )
     session.commit()
 
-    assert value(scrape(admin.client), "rdc_refresh_queue_backlog") == 2
+    after = scrape(admin.client)
+    assert value(after, "rdc_refresh_queue_backlog") == 2
+    assert value(after, "rdc_events_undispatched") == 1
+    assert value(after, "rdc_webhook_deliveries_pending") == value(after, "rdc_emails_pending") == 0
