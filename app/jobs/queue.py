@@ -85,11 +85,9 @@ class JobHost:
         Called from an event loop's own thread (an async endpoint, the lifespan), the defer runs in a worker
         thread instead and this returns True at once: the loop must not block on the queue.
         """
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        if not _in_event_loop():
             return self._defer_now(request)
-        loop.run_in_executor(None, self._defer_logged, request)
+        asyncio.get_running_loop().run_in_executor(None, self._defer_logged, request)
         return True
 
     def _defer_logged(self, request: JobRequest) -> None:
@@ -100,11 +98,7 @@ class JobHost:
 
     def _defer_now(self, request: JobRequest) -> bool:
         app = self._deferrer or self.app
-        if self._deferrer is not None and not self._deferrer_open:
-            with self._lock:
-                if not self._deferrer_open:
-                    self._deferrer.open()
-                    self._deferrer_open = True
+        self._open_deferrer()
         deferrer = app.configure_task(
             request.task,
             queueing_lock=request.queueing_lock,
@@ -128,12 +122,42 @@ class JobHost:
         return True
 
     def defer_all(self, requests: Sequence[JobRequest]) -> None:
-        """Defers jobs after a commit; a failure is logged, not raised (the periodic rounds find the work)."""
+        """Defers jobs after a commit; a failure is logged, not raised (the periodic rounds find the work).
+
+        Many at once (a dispatcher's batch makes one delivery job per subscriber and event) go to PostgreSQL in
+        one statement; if one of them is already waiting (its queueing lock is taken), one by one.
+        """
+        if len(requests) > 1 and self._deferrer is not None and not _in_event_loop():
+            try:
+                self._defer_batch(requests)
+                return
+            except procrastinate_errors.AlreadyEnqueued:
+                pass
+            except Exception:
+                log.exception("could not defer %d jobs at once; trying one by one", len(requests))
         for request in requests:
             try:
                 self.defer(request)
             except Exception:
                 log.exception("could not defer %s; its periodic round will pick the work up", request.task)
+
+    def _defer_batch(self, requests: Sequence[JobRequest]) -> None:
+        self._open_deferrer()
+        assert self._deferrer is not None
+        jobs = [
+            self._deferrer.configure_task(
+                r.task, queueing_lock=r.queueing_lock, lock=r.lock, schedule_at=r.schedule_at
+            ).make_new_job(**r.kwargs)
+            for r in requests
+        ]
+        self._deferrer.job_manager.batch_defer_jobs(jobs=jobs)
+
+    def _open_deferrer(self) -> None:
+        if self._deferrer is not None and not self._deferrer_open:
+            with self._lock:
+                if not self._deferrer_open:
+                    self._deferrer.open()
+                    self._deferrer_open = True
 
     # --- an in-process worker ----------------------------------------------------------------------------
 
@@ -192,6 +216,14 @@ class JobHost:
         if self._deferrer is not None and self._deferrer_open:
             self._deferrer.close()
             self._deferrer_open = False
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def worker_options(*, concurrency: int, name: str, install_signals: bool, stalled_seconds: float) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -14,6 +15,7 @@ from app.awards.models import AwardKind, AwardUpdate
 from app.awards.service import award_resource
 from app.config import get_settings
 from app.db import get_engine
+from app.jobs import queue as job_queue
 from app.jobs.refresh_queue import backlog
 from app.readings.ingest import ingest
 from app.readings.schemas import BatchItem
@@ -63,9 +65,11 @@ def test_a_rejected_batch_queues_nothing(admin: Actor, city: City, session: Sess
 
 
 def test_work_committed_by_a_process_that_died_before_its_refresh_is_done_by_the_next_drain(
-    admin: Actor, city: City, session: Session
+    admin: Actor, city: City, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # What a process leaves behind when it is killed between its commit and its refresh: readings and queue rows.
+    # What a process leaves behind when it is killed between its commit and its refresh: readings and queue rows
+    # (and no nudge to a job: it died before it could send one).
+    monkeypatch.setattr(job_queue, "_host", None)
     items = [
         BatchItem(metric_id=city.pothole_metric, period=month, value=Decimal("40")) for month in ("2025-08", "2025-09")
     ]
@@ -108,13 +112,15 @@ def test_new_tolerance_bands_re_evaluate_the_metric_in_the_same_change(
 
 
 def test_a_corrected_contract_term_queues_its_metrics_with_the_change_and_re_evaluates_them(
-    admin: Actor, city: City, session: Session
+    admin: Actor, city: City, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert admin.post(f"{API}/metrics/{city.pothole_metric}/readings", json={"period": "2025-08", "value": "41"})
     assert _stored(session, city.pothole_metric).freshness == "overdue"  # type: ignore[union-attr]
     contracts = award_resource(AwardKind.contract)
 
-    # The change, through the same service the API uses, without the after-response run: the request is queued.
+    # The change, through the same service the API uses, without the after-response run and without the job it
+    # would nudge otherwise: the request stays queued.
+    monkeypatch.setattr(job_queue, "_host", None)
     crud.update_record(
         session,
         contracts,
