@@ -180,18 +180,27 @@ def build_job_app(settings: Settings) -> procrastinate.App:
 def job_host() -> JobHost:
     """This process's job host for its current settings (installed so that services nudge jobs after commits)."""
     settings = get_settings()
-    host = _hosts_by_database.get(settings.database_url)
+    shape = (
+        settings.database_url,
+        settings.jobs_periodic,
+        settings.jobs_poll_seconds,
+        settings.events_dispatch_seconds,
+        settings.sweep_interval_seconds,
+        settings.sweep_processes,
+        settings.jobs_stalled_seconds,
+    )
+    host = _hosts.get(shape)
     if host is None:
         host = JobHost(
             build_job_app(settings), database_url=settings.database_url, stalled_seconds=settings.jobs_stalled_seconds
         )
-        _hosts_by_database[settings.database_url] = host
+        _hosts[shape] = host
     install(host)
     return host
 
 
-# One per database a process has used (one in production; tests switch databases between tests).
-_hosts_by_database: dict[str, JobHost] = {}
+# One per database and job settings a process has used (one in production; tests switch between tests).
+_hosts: dict[tuple[object, ...], JobHost] = {}
 
 
 def _nudge_dispatcher() -> None:

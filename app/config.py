@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # each API process runs it right after the response that queued it and polls for leftovers. False: this
     # process only queues; run `rdc worker` (on any host) to do the work.
     jobs_in_process: bool = True
+    # With in-process jobs, also run a job worker thread here (false: this process still refreshes metrics after
+    # its responses, but the jobs it nudges wait for a worker elsewhere, e.g. `rdc worker`).
+    jobs_worker_thread: bool = True
     jobs_poll_seconds: float = Field(default=10, gt=0, le=3600)
     # Jobs each worker runs at once (threads; the jobs are database and network bound).
     jobs_concurrency: int = Field(default=4, ge=1, le=64)

@@ -69,13 +69,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     with Session(get_engine()) as session:
         ensure_first_admin(session, settings)
     host = job_host()  # services nudge jobs through it after their commits
-    if settings.jobs_in_process:
+    worker_thread = settings.jobs_in_process and settings.jobs_worker_thread
+    if worker_thread:
         # The same jobs `rdc worker` runs, in a thread of this process (on SQLite: the only worker there is).
         await asyncio.to_thread(host.start_worker, concurrency=settings.jobs_concurrency, name=f"api-{os.getpid()}")
         host.defer_all([JobRequest(DRAIN), JobRequest(DISPATCH)])  # at once: work a killed process left behind
     _freeze_startup_heap()
     yield
-    if settings.jobs_in_process:
+    if worker_thread:
         await asyncio.to_thread(host.stop_worker)
 
 

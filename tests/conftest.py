@@ -23,8 +23,10 @@ from sqlmodel import Session
 os.environ.setdefault("RDC_ENV", "test")
 os.environ.setdefault("RDC_JWT_SECRET", "test-secret-" + "x" * 40)
 os.environ.setdefault("RDC_SWEEP_INTERVAL_SECONDS", "0")
-# Tests run the periodic rounds themselves, at the moment (and with the clock) they choose; the tests of the
-# jobs themselves turn them on (tests/jobs/).
+# Tests run the jobs and periodic rounds themselves, at the moment (and with the clock) they choose; requests
+# still refresh metrics after their responses. The tests of the jobs turn the worker on (tests/jobs/), and so
+# do the servers the tests start as processes (tests/servers.py).
+os.environ.setdefault("RDC_JOBS_WORKER_THREAD", "false")
 os.environ.setdefault("RDC_JOBS_PERIODIC", "false")
 
 from app import migrations

@@ -101,7 +101,11 @@ class Server:
 
 
 def start_uvicorn(env: Mapping[str, str], *, workers: int = 1, alive_path: str = "/healthz") -> Server:
-    """`uvicorn app.main:app` with `env`, alive once `alive_path` answers 200; fails the test if it cannot start."""
+    """`uvicorn app.main:app` with `env`, alive once `alive_path` answers 200; fails the test if it cannot start.
+
+    A server process runs its job worker thread, as in production (the in-process test clients do not).
+    """
+    env = dict(env) | {"RDC_JOBS_WORKER_THREAD": "true"}
     attempt = 1
     while True:
         port = free_port()

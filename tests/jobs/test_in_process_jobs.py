@@ -24,6 +24,7 @@ WAIT = 120  # seconds: generous on a busy machine
 @pytest.fixture
 def rounds_every_second(configured: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name, value in {
+        "RDC_JOBS_WORKER_THREAD": "true",
         "RDC_JOBS_PERIODIC": "true",
         "RDC_EVENTS_DISPATCH_SECONDS": "1",
         "RDC_JOBS_POLL_SECONDS": "1",

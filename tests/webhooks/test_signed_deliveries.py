@@ -29,7 +29,11 @@ def test_an_opened_alert_is_delivered_signed_and_verifies_with_the_reference_lib
 
     payloads = [received.verify(hook["secret"]) for received in receiver.requests]  # every one verifies
     assert {p["type"] for p in payloads} == {"alert.opened"}
-    [received] = [r for r, p in zip(receiver.requests, payloads, strict=True) if p["data"]["metric_id"] == metric]
+    [received] = [
+        r
+        for r, p in zip(receiver.requests, payloads, strict=True)
+        if p["data"]["metric_id"] == metric and p["data"]["kind"] == "performance"
+    ]
     payload = received.verify(hook["secret"])
     assert payload["type"] == "alert.opened"
     assert payload["id"] == received.headers["webhook-id"] and payload["id"].startswith("evt_")
