@@ -90,7 +90,9 @@ def _on_change(session: Session, item: ActionItem, before: dict[str, Any] | None
 def record_due_events(session: Session, *, today: date) -> int:
     """`action_item.due` on the due date and `action_item.overdue` after it, once per item and due date."""
     open_items = session.exec(
-        select(ActionItem).where(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) <= today)
+        select(ActionItem)
+        .where(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) <= today)
+        .order_by(col(ActionItem.id))
     ).all()
     found = []
     for item in open_items:

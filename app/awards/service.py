@@ -97,9 +97,9 @@ def record_ending_events(session: Session, *, today: date) -> int:
     """`award.ending` once per award and notice (120 and 60 days before its end); the number recorded."""
     horizon = today + timedelta(days=max(ENDING_NOTICES))
     ending = session.exec(
-        select(Award).where(
-            Award.status == AwardStatus.active, col(Award.end_date) >= today, col(Award.end_date) <= horizon
-        )
+        select(Award)
+        .where(Award.status == AwardStatus.active, col(Award.end_date) >= today, col(Award.end_date) <= horizon)
+        .order_by(col(Award.id))
     ).all()
     found = [
         events.NewEvent(

@@ -191,6 +191,16 @@ def test_contract_changes_periods_locks_and_action_items_are_events(
         f"/api/v1/action-items/{late.json()['id']}", json={"status": "done"}, headers={"If-Match": late.headers["ETag"]}
     )
     assert done.status_code == 200, done.text
+    forgotten = manager.post(
+        f"/api/v1/contracts/{contract}/action-items",
+        json={
+            "title": "Call the vendor back",
+            "owner_side": "city",
+            "owner_name": "Casey",
+            "due_date": (today - timedelta(days=3)).isoformat(),
+        },
+    )
+    assert forgotten.status_code == 201, forgotten.text
 
     for _ in range(2):  # the calendar round may run twice, or late: each occurrence is recorded once
         record_due_events(session, today=today)
@@ -203,7 +213,9 @@ def test_contract_changes_periods_locks_and_action_items_are_events(
         "action_item.created",
         "action_item.created",
         "action_item.done",
+        "action_item.created",
         "action_item.due",
+        "action_item.overdue",
     ]
     status_change = _feed(manager, type=["award.status_changed"])[0]
     assert (status_change["data"]["from"], status_change["data"]["to"]) == ("active", "completed")
@@ -224,3 +236,39 @@ def test_contract_changes_periods_locks_and_action_items_are_events(
 
 def _end(admin: Actor, contract: int) -> date:
     return date.fromisoformat(admin.get(f"/api/v1/contracts/{contract}").json()["end_date"])
+
+
+def test_lowering_assigning_reopening_and_a_new_manager_are_events_too(
+    admin: Actor, manager: Actor, make_actor: Any, city: City, streetlights: dict[str, int]
+) -> None:
+    metric, contract = streetlights["metric"], streetlights["contract"]
+    start = _now(manager)
+    months = closed_months(2)
+    _post(manager, metric, {months[0]: "80", months[1]: "60"})  # off track: opened, high
+    _post(manager, metric, {months[1]: "74"})  # corrected: at risk, the alert is lowered
+    [alert] = manager.get("/api/v1/alerts", params={"metric_id": metric, "kind": "performance"}).json()["items"]
+    colleague = make_actor(Role.contract_manager, (city.transportation,))
+    assigned = manager.post(f"/api/v1/alerts/{alert['id']}/assign", json={"assignee_id": colleague.user_id})
+    assert assigned.status_code == 200, assigned.text
+    for action in ("resolve", "reopen"):
+        response = manager.post(f"/api/v1/alerts/{alert['id']}/{action}", json={"note": "Checking the log"})
+        assert response.status_code == 200, response.text
+    current = admin.get(f"/api/v1/contracts/{contract}")
+    changed = admin.patch(
+        f"/api/v1/contracts/{contract}",
+        json={"contract_manager_id": colleague.user_id},
+        headers={"If-Match": current.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text
+
+    performance = [
+        e for e in _feed(manager, after=start, award_id=contract) if e["data"].get("kind") in (None, "performance")
+    ]
+    types = _types(performance)
+    for expected in ("alert.opened", "alert.lowered", "alert.assigned", "alert.resolved", "alert.reopened"):
+        assert expected in types, types
+    assert types.index("alert.opened") < types.index("alert.lowered") < types.index("alert.assigned")
+    assigned_event = performance[types.index("alert.assigned")]
+    assert assigned_event["data"]["assignee_id"] == colleague.user_id
+    [handover] = _feed(manager, after=start, type=["award.manager_changed"])
+    assert (handover["data"]["from"], handover["data"]["to"]) == (manager.user_id, colleague.user_id)
