@@ -8,10 +8,10 @@ run once per round whatever the number of workers, and a sweep's drains spread o
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import procrastinate
-from sqlalchemy import Engine, column, insert, literal, select, table
+from sqlalchemy import Engine, column, delete, insert, literal, select, table
 from sqlmodel import Session
 
 from app.actions.service import record_due_events
@@ -21,6 +21,7 @@ from app.awards.service import record_ending_events
 from app.config import Settings, get_settings
 from app.db import begin_write, get_engine, utcnow
 from app.events import service as events
+from app.events.models import Event
 from app.jobs.models import MetricRefreshRequest
 from app.jobs.queue import JobHost, JobRequest, connector_for, defer_after_commit, install
 from app.jobs.refresh_queue import DRAIN_TASK
@@ -29,6 +30,7 @@ from app.notifications import service as notifications
 from app.notifications.tasks import blueprint as notification_tasks
 from app.status.drain import drain
 from app.webhooks import service as webhooks
+from app.webhooks.models import DeliveryStatus, WebhookDelivery
 from app.webhooks.tasks import blueprint as webhook_tasks
 
 log = logging.getLogger("app.jobs")
@@ -82,6 +84,8 @@ def dispatch_events(engine: Engine, *, now: datetime | None = None, batch: int =
 _metric = table("metric", column("id"), column("award_id"))
 _award = table("award", column("id"), column("status"))
 _requests = MetricRefreshRequest.__table__  # type: ignore[attr-defined]
+_events = Event.__table__  # type: ignore[attr-defined]
+_deliveries = WebhookDelivery.__table__  # type: ignore[attr-defined]
 
 
 def queue_sweep(engine: Engine) -> int:
@@ -99,10 +103,39 @@ def queue_sweep(engine: Engine) -> int:
         return int(result.rowcount or 0)
 
 
-def housekeeping(engine: Engine) -> None:
+def housekeeping(engine: Engine, *, now: datetime | None = None, events_retention_days: int = 180) -> None:
     with Session(engine) as session:
         purge_expired(session)  # Idempotency-Key records are kept 24 hours (README)
         seal_audit_log(session)  # links the audit entries written since the last round into the chain
+    purge_old_events(engine, before=(now or utcnow()) - timedelta(days=events_retention_days))
+
+
+PURGE_BATCH = 5000
+
+
+def purge_old_events(engine: Engine, *, before: datetime) -> int:
+    """Deletes dispatched events that occurred before `before`, with their webhook deliveries, in batches; an
+    event whose delivery is still being retried stays. Returns how many went."""
+    pending = select(_deliveries.c.event_id).where(_deliveries.c.status == DeliveryStatus.pending.value)
+    doomed = (
+        select(_events.c.id)
+        .where(
+            _events.c.occurred_at < before,
+            _events.c.dispatched_at.is_not(None),
+            _events.c.id.not_in(pending),
+        )
+        .order_by(_events.c.id)
+        .limit(PURGE_BATCH)
+    )
+    gone = 0
+    while True:
+        with Session(engine) as session:
+            begin_write(session)
+            deleted = session.connection().execute(delete(_events).where(_events.c.id.in_(doomed))).rowcount or 0
+            session.commit()
+        gone += deleted
+        if deleted < PURGE_BATCH:
+            return gone
 
 
 def record_calendar_events(engine: Engine, today_at: datetime) -> None:
@@ -154,7 +187,7 @@ def build_job_app(settings: Settings) -> procrastinate.App:
     @core.periodic(cron="*/10 * * * *", periodic_id="housekeeping")
     @core.task(name="housekeeping", queueing_lock="housekeeping")
     def housekeeping_round(timestamp: int) -> None:
-        housekeeping(get_engine())
+        housekeeping(get_engine(), events_retention_days=settings.events_retention_days)
 
     @core.periodic(cron="5 * * * *", periodic_id="calendar")
     @core.task(name="calendar", queueing_lock="calendar")

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # The dispatcher turns events into webhook deliveries and notifications right after their commit; this
     # periodic round catches anything a crash between a commit and its nudge left behind.
     events_dispatch_seconds: float = Field(default=15, ge=1, le=3600)
+    # Dispatched events older than this are deleted (with their webhook delivery logs) by the housekeeping round;
+    # a feed reader that falls further behind than this misses events.
+    events_retention_days: int = Field(default=180, ge=7, le=36500)
 
     # Links in e-mail and webhook payloads point here (the address people use to reach this service).
     public_base_url: str = "http://127.0.0.1:8000"
