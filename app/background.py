@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 import procrastinate
-from sqlalchemy import Engine, column, delete, insert, literal, select, table
+from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from app.actions.service import record_due_events
@@ -22,9 +22,8 @@ from app.config import Settings, get_settings
 from app.db import begin_write, get_engine, utcnow
 from app.events import service as events
 from app.events.models import Event
-from app.jobs.models import MetricRefreshRequest
 from app.jobs.queue import JobHost, JobRequest, connector_for, defer_after_commit, install
-from app.jobs.refresh_queue import DRAIN_TASK
+from app.jobs.refresh_queue import DRAIN_TASK, enqueue_active
 from app.kit.idempotency import purge_expired
 from app.notifications import service as notifications
 from app.notifications.tasks import blueprint as notification_tasks
@@ -81,9 +80,6 @@ def dispatch_events(engine: Engine, *, now: datetime | None = None, batch: int =
         done += len(taken)
 
 
-_metric = table("metric", column("id"), column("award_id"))
-_award = table("award", column("id"), column("status"))
-_requests = MetricRefreshRequest.__table__  # type: ignore[attr-defined]
 _events = Event.__table__  # type: ignore[attr-defined]
 _deliveries = WebhookDelivery.__table__  # type: ignore[attr-defined]
 
@@ -92,15 +88,9 @@ def queue_sweep(engine: Engine) -> int:
     """Queues every metric of an active contract or grant for re-evaluation (one statement); the number queued."""
     with Session(engine) as session:
         begin_write(session)
-        selection = (
-            select(_metric.c.id, literal(utcnow(), MetricRefreshRequest.requested_at.type))  # type: ignore[attr-defined]
-            .join(_award, _award.c.id == _metric.c.award_id)
-            .where(_award.c.status == "active")
-            .order_by(_metric.c.id)
-        )
-        result = session.connection().execute(insert(_requests).from_select(["metric_id", "requested_at"], selection))
+        queued = enqueue_active(session)
         session.commit()
-        return int(result.rowcount or 0)
+        return queued
 
 
 def housekeeping(engine: Engine, *, now: datetime | None = None, events_retention_days: int = 180) -> None:

@@ -67,13 +67,14 @@ def _payload(item: ActionItem) -> dict[str, Any]:
     }
 
 
-def _event(session: Session, item: ActionItem, type_: EventType, once_key: str | None = None) -> events.NewEvent:
-    award = session.get(Award, item.award_id)
+def _event(
+    item: ActionItem, department_id: int | None, type_: EventType, once_key: str | None = None
+) -> events.NewEvent:
     return events.NewEvent(
         type=type_,
         subject_type="action_item",
         subject_id=item.id,
-        department_id=award.department_id if award else None,
+        department_id=department_id,
         award_id=item.award_id,
         payload=_payload(item),
         once_key=once_key,
@@ -82,22 +83,28 @@ def _event(session: Session, item: ActionItem, type_: EventType, once_key: str |
 
 def _on_change(session: Session, item: ActionItem, before: dict[str, Any] | None) -> None:
     if before is None:
-        events.record_all(session, [_event(session, item, EventType.action_item_created)])
+        type_ = EventType.action_item_created
     elif item.status == ActionStatus.done and str(before.get("status")) != ActionStatus.done.value:
-        events.record_all(session, [_event(session, item, EventType.action_item_done)])
+        type_ = EventType.action_item_done
+    else:
+        return
+    award = session.get(Award, item.award_id)
+    events.record_all(session, [_event(item, award.department_id if award else None, type_)])
 
 
 def record_due_events(session: Session, *, today: date) -> int:
     """`action_item.due` on the due date and `action_item.overdue` after it, once per item and due date."""
     open_items = session.exec(
-        select(ActionItem)
+        select(ActionItem, Award.department_id)
+        .join(Award, col(Award.id) == col(ActionItem.award_id))
         .where(ActionItem.status == ActionStatus.open, col(ActionItem.due_date) <= today)
         .order_by(col(ActionItem.id))
     ).all()
     found = []
-    for item in open_items:
+    for item, department_id in open_items:
         type_ = EventType.action_item_due if item.due_date == today else EventType.action_item_overdue
-        found.append(_event(session, item, type_, once_key=f"{type_.value}:{item.id}:{item.due_date.isoformat()}"))
+        once_key = f"{type_.value}:{item.id}:{item.due_date.isoformat()}"
+        found.append(_event(item, department_id, type_, once_key=once_key))
     events.record_all(session, found)
     return len(found)
 

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
+from app.accounts.service import department_ids_of
 from app.alerts.models import Alert, AlertEvent, AlertStatus
 from app.alerts.rules import SEVERITY_RANK, AlertKind, DesiredAlert, Severity, desired_alerts, recovery_note
 from app.audit import service as audit
-from app.auth.models import User, UserDepartment
+from app.auth.models import User
 from app.auth.principal import Principal
 from app.auth.roles import Action, is_allowed
 from app.awards.models import Award
@@ -103,17 +104,21 @@ def _reopen_manually_resolved(session: Session, wanted: list[Alert], now: dateti
     if not wanted:
         return set()
     dialect = session.get_bind().dialect.name
+    # No unresolved alert exists for these (metric, kind), so their latest alert is their latest resolved one.
     latest: dict[tuple[int, AlertKind], Alert] = {}
     for alert in session.exec(
         select(Alert)
-        .where(in_values(Alert.metric_id, {a.metric_id for a in wanted}, dialect=dialect))
+        .where(
+            in_values(Alert.metric_id, {a.metric_id for a in wanted}, dialect=dialect),
+            Alert.status == AlertStatus.resolved,
+        )
         .order_by(col(Alert.id))
     ).all():
         latest[(alert.metric_id, alert.kind)] = alert  # the last one wins
     candidates: dict[tuple[int, AlertKind], Alert] = {}
     for a in wanted:
         previous = latest.get((a.metric_id, a.kind))
-        if previous is not None and previous.status == AlertStatus.resolved:
+        if previous is not None:
             candidates[(a.metric_id, a.kind)] = previous
     if not candidates:
         return set()
@@ -341,9 +346,7 @@ def _check_assignee(session: Session, alert: Alert, assignee_id: int) -> None:
         raise InvalidInput.on(
             "body.assignee_id", f"user {assignee_id} is a {user.role.value}, who cannot see alerts", "cannot_see"
         )
-    departments = set(
-        session.exec(select(UserDepartment.department_id).where(UserDepartment.user_id == assignee_id)).all()
-    )
+    departments = department_ids_of(session, assignee_id)
     department_id = _department_of(session, alert.award_id)
     if departments and department_id not in departments:
         raise InvalidInput.on(

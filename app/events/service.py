@@ -47,11 +47,11 @@ class NewEvent:
     # that runs twice, or late, records it once.
     once_key: str | None = None
 
-    @property
-    def uid(self) -> str:
-        if self.once_key is None:
-            return f"evt_{uuid.uuid4().hex}"
-        return "evt_" + hashlib.sha256(self.once_key.encode()).hexdigest()[:32]
+
+def _uid(event: NewEvent) -> str:
+    if event.once_key is None:
+        return f"evt_{uuid.uuid4().hex}"
+    return "evt_" + hashlib.sha256(event.once_key.encode()).hexdigest()[:32]
 
 
 def record(
@@ -77,17 +77,9 @@ def record_all(session: Session, events: Sequence[NewEvent]) -> None:
     if not events:
         return
     now = utcnow()
-    uids = [e.uid for e in events]
-    once = [uid for e, uid in zip(events, uids, strict=True) if e.once_key is not None]
-    if once:
-        seen = set(session.exec(select(col(Event.uid)).where(col(Event.uid).in_(once))).all())
-        kept = [(e, uid) for e, uid in zip(events, uids, strict=True) if uid not in seen]
-        events, uids = [e for e, _ in kept], [uid for _, uid in kept]
-        if not events:
-            return
     rows = [
         {
-            "uid": uid,
+            "uid": _uid(e),
             "type": e.type.value,
             "occurred_at": e.occurred_at or now,
             "department_id": e.department_id,
@@ -96,8 +88,14 @@ def record_all(session: Session, events: Sequence[NewEvent]) -> None:
             "subject_id": e.subject_id,
             "payload": e.payload,
         }
-        for e, uid in zip(events, uids, strict=True)
+        for e in events
     ]
+    once = [row["uid"] for e, row in zip(events, rows, strict=True) if e.once_key is not None]
+    if once:  # occurrences recorded by an earlier round are left out
+        seen = set(session.exec(select(col(Event.uid)).where(col(Event.uid).in_(once))).all())
+        rows = [row for row in rows if row["uid"] not in seen]
+        if not rows:
+            return
     # Core insert without `tx`, so that PostgreSQL fills it in from the server default.
     session.connection().execute(insert(_table), rows)
     session.info[_WRITTEN] = True

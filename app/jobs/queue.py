@@ -68,7 +68,6 @@ class JobHost:
         self._starts = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._stopped = threading.Event()
         self._ready = threading.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = threading.Lock()

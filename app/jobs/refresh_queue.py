@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import column, delete, event, func, insert, literal, select, table
+from sqlalchemy import ColumnElement, column, delete, event, func, insert, literal, select, table
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
@@ -28,34 +28,36 @@ DRAIN_TASK = "core:refresh.drain"  # the job that drains this queue (composed in
 _requests = MetricRefreshRequest.__table__  # type: ignore[attr-defined]
 # The metric table, by name: the queue sits below the metrics package and must not import it.
 _metric = table("metric", column("id"), column("award_id"))
+_award = table("award", column("id"), column("status"))
 
 
 def enqueue_metrics(session: Session, metric_ids: Iterable[int]) -> None:
     """Queues these metrics for re-evaluation, in the session's transaction."""
     ids = sorted(set(metric_ids))
-    if not ids:
-        return
-    dialect = session.get_bind().dialect.name
-    # One statement, one bound array, however many metrics (a 10,000-reading batch touches thousands).
-    selection = select(_metric.c.id, literal(utcnow(), MetricRefreshRequest.requested_at.type)).where(  # type: ignore[attr-defined]
-        in_values(_metric.c.id, ids, dialect=dialect)
-    )
-    session.connection().execute(
-        insert(_requests).from_select(["metric_id", "requested_at"], selection.order_by(_metric.c.id))
-    )
-    session.info[_QUEUED] = True
+    if ids:
+        # One statement, one bound array, however many metrics (a 10,000-reading batch touches thousands).
+        _enqueue_where(session, in_values(_metric.c.id, ids, dialect=session.get_bind().dialect.name))
 
 
 def enqueue_award(session: Session, award_id: int) -> None:
     """Queues every metric of a contract or grant (its term or status changed), in the session's transaction."""
-    selection = select(_metric.c.id, literal(utcnow(), MetricRefreshRequest.requested_at.type)).where(  # type: ignore[attr-defined]
-        _metric.c.award_id == award_id
-    )
+    _enqueue_where(session, _metric.c.award_id == award_id)
+
+
+def enqueue_active(session: Session) -> int:
+    """Queues every metric of an active contract or grant (the sweep), in the session's transaction."""
+    return _enqueue_where(session, _metric.c.award_id.in_(select(_award.c.id).where(_award.c.status == "active")))
+
+
+def _enqueue_where(session: Session, condition: ColumnElement[bool]) -> int:
+    """Queues the metrics matching `condition` (one INSERT ... SELECT, ascending ids); the number queued."""
+    selection = select(_metric.c.id, literal(utcnow(), MetricRefreshRequest.requested_at.type)).where(condition)  # type: ignore[attr-defined]
     result = session.connection().execute(
         insert(_requests).from_select(["metric_id", "requested_at"], selection.order_by(_metric.c.id))
     )
     if result.rowcount:
         session.info[_QUEUED] = True
+    return int(result.rowcount or 0)
 
 
 @dataclass(frozen=True)

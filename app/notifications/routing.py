@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlmodel import Session, and_, col, or_, select
@@ -54,6 +54,9 @@ class _Context:
     awards: dict[int, Award]
     metrics: dict[int, Metric]
     followers: dict[tuple[FollowTarget, int], list[int]]
+    # Who answers for an award without an assignee, per (contract manager, department): one query per pair in a
+    # batch, not one per event (a sweep can open many unassigned alerts in one department).
+    responsible: dict[tuple[int | None, int], list[int]] = field(default_factory=dict)
 
 
 def drafts_for(session: Session, settings: Settings, events: Sequence[Event]) -> list[Draft]:
@@ -129,7 +132,10 @@ def _alert_drafts(session: Session, context: _Context, event: Event) -> list[Dra
         award = context.awards.get(event.award_id) if event.award_id is not None else None
         if award is None:
             return []
-        recipients = responsible_for(session, award.contract_manager_id, award.department_id)
+        key = (award.contract_manager_id, award.department_id)
+        if key not in context.responsible:
+            context.responsible[key] = responsible_for(session, *key)
+        recipients = context.responsible[key]
     return [_draft(context, event, user_id, NotificationKind.alert) for user_id in recipients]
 
 
