@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     # Sign-in throttling: this many failures per account or client address within the window -> 429.
     signin_max_failures: int = 5
+    # Separation of duties: nobody verifies a reading whose current value they recorded.
+    separate_verification: bool = True
     signin_window_seconds: int = 900
 
     # Seconds between built-in sweeps that re-evaluate every metric (0 turns the built-in sweep off, e.g.
@@ -106,6 +108,18 @@ class Settings(BaseSettings):
 
     # Largest accepted request body (a 10,000-reading batch is about 2 MB of JSON).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+
+    # Evidence (files attached to readings and vendors' answers): kept in `local` files under `evidence_dir`
+    # (default: an `evidence` folder beside the SQLite file, or in the working directory), or in an
+    # S3-compatible bucket (`s3`). Upload routes accept bodies up to `evidence_max_bytes` per file.
+    evidence_storage: str = Field(default="local", pattern=r"^(local|s3)$")
+    evidence_dir: str | None = None
+    evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024)
+    s3_endpoint_url: str | None = None  # none: AWS itself; set for MinIO, Ceph, a cloud's S3-compatible service
+    s3_bucket: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None  # none: boto3 finds credentials itself (instance role, ~/.aws)
+    s3_secret_access_key: str | None = None
     cors_origins: list[str] = Field(default_factory=list, description="Browser origins allowed to call the API")
 
     # Logs: one JSON object per line on standard error (`text` for people reading a terminal).
@@ -147,6 +161,22 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def evidence_root(self) -> Path:
+        """The folder local evidence files are kept in."""
+        if self.evidence_dir:
+            return Path(self.evidence_dir)
+        database = self.database_url.partition(":///")[2].split("?")[0] if self.is_sqlite else ""
+        if database and database != ":memory:":
+            return Path(database).parent / "evidence"
+        return Path("evidence")
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.evidence_storage == "s3" and not self.s3_bucket:
+            raise ValueError("RDC_EVIDENCE_STORAGE=s3 needs RDC_S3_BUCKET")
+        return self
 
 
 def _read_pem(value: str | None) -> str | None:

@@ -167,14 +167,19 @@ def password_hash() -> str:
 
 @pytest.fixture
 def make_actor(client: TestClient, session: Session, password_hash: str) -> Any:
-    """Creates a user with `role` (optionally limited to departments) and returns them signed in."""
+    """Creates a user with `role` (optionally limited to departments, or working for a vendor) and returns them
+    signed in."""
 
-    def make(role: Role, department_ids: tuple[int, ...] = (), email: str | None = None) -> Actor:
+    def make(
+        role: Role, department_ids: tuple[int, ...] = (), email: str | None = None, vendor_id: int | None = None
+    ) -> Actor:
+        domain = "vendor.example" if role == Role.vendor else "city.example"
         user = User(
-            email=email or f"{role.value}-{uuid.uuid4().hex[:8]}@city.example",
+            email=email or f"{role.value}-{uuid.uuid4().hex[:8]}@{domain}",
             full_name=f"Test {role.value}",
             role=role,
             password_hash=password_hash,
+            vendor_id=vendor_id,
         )
         session.add(user)
         session.flush()

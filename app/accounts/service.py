@@ -24,11 +24,13 @@ from app.auth.models import (
 from app.auth.passwords import hash_secret, verify_secret
 from app.auth.principal import SYSTEM, Principal
 from app.auth.roles import Role
+from app.awards.models import Award
 from app.config import Settings
 from app.db import utcnow
 from app.departments.models import Department
 from app.kit.preconditions import check_if_match
 from app.kit.problems import AppError, Conflict, FieldError, Forbidden, InvalidInput, TooManyRequests
+from app.vendors.models import Vendor
 
 # A client address may fail more often than one account: many people can share an office NAT.
 _ADDRESS_FACTOR = 4
@@ -177,6 +179,23 @@ def _within_actor_departments(actor: Principal, department_ids: list[int], *, fi
         )
 
 
+def _check_vendor_link(session: Session, *, role: Role, vendor_id: int | None, department_ids: list[int]) -> None:
+    """A vendor's person is linked to exactly one vendor, and reaches it through that link, not departments;
+    the city's own people are linked to no vendor."""
+    if role != Role.vendor:
+        if vendor_id is not None:
+            raise InvalidInput.on("body.vendor_id", "only users with role vendor work for a vendor", "not_a_vendor")
+        return
+    if vendor_id is None:
+        raise InvalidInput.on("body.vendor_id", "a user with role vendor needs the vendor they work for", "missing")
+    if session.get(Vendor, vendor_id) is None:
+        raise InvalidInput.on("body.vendor_id", f"no vendor with id {vendor_id}", "unknown_reference")
+    if department_ids:
+        raise InvalidInput.on(
+            "body.department_ids", "a vendor's people see their vendor's contracts; leave departments empty", "invalid"
+        )
+
+
 def _set_departments(session: Session, user_id: int, department_ids: list[int]) -> None:
     session.execute(delete(UserDepartment).where(col(UserDepartment.user_id) == user_id))
     for department_id in sorted(set(department_ids)):
@@ -184,11 +203,21 @@ def _set_departments(session: Session, user_id: int, department_ids: list[int]) 
 
 
 def create_user(session: Session, *, actor: Principal, data: UserCreate) -> User:
-    _within_actor_departments(actor, data.department_ids, field="body.department_ids")
+    if data.role != Role.vendor:  # a vendor's person has no departments: only citywide admins create one
+        _within_actor_departments(actor, data.department_ids, field="body.department_ids")
+    elif actor.department_ids is not None:
+        raise Forbidden("you are limited to some departments; only a citywide admin links people to a vendor")
     _check_departments(session, data.department_ids)
+    _check_vendor_link(session, role=data.role, vendor_id=data.vendor_id, department_ids=data.department_ids)
     if session.exec(select(User.id).where(User.email == data.email)).first() is not None:
         raise Conflict(f"a user with email {data.email} already exists")
-    user = User(email=data.email, full_name=data.full_name, role=data.role, password_hash=hash_secret(data.password))
+    user = User(
+        email=data.email,
+        full_name=data.full_name,
+        role=data.role,
+        password_hash=hash_secret(data.password),
+        vendor_id=data.vendor_id,
+    )
     session.add(user)
     try:
         session.flush()
@@ -216,7 +245,21 @@ def update_user(session: Session, *, actor: Principal, user: User, data: UserUpd
     changes = data.model_dump(exclude_unset=True)
     _keep_an_admin(session, user, changes)
     current_departments = department_ids_of(session, user.id)
+    if user.role == Role.vendor and actor.department_ids is not None:
+        raise Forbidden("you are limited to some departments; only a citywide admin manages a vendor's people")
     _within_actor_departments(actor, current_departments, field="path.id")  # someone the actor may manage
+    if {"role", "vendor_id", "department_ids"} & changes.keys():
+        role = changes.get("role") or user.role
+        _check_vendor_link(
+            session,
+            role=role,
+            vendor_id=changes.get("vendor_id", user.vendor_id if role == Role.vendor else None),
+            department_ids=changes.get("department_ids") or current_departments,
+        )
+        if role != Role.vendor:
+            user.vendor_id = None
+        elif "vendor_id" in changes:
+            user.vendor_id = changes["vendor_id"]
     before = _user_snapshot(user, current_departments)
     if "department_ids" in changes:
         _within_actor_departments(actor, changes["department_ids"] or [], field="body.department_ids")
@@ -258,9 +301,7 @@ def _keep_an_admin(session: Session, user: User, changes: dict[str, object]) -> 
 
 def _user_snapshot(user: User, department_ids: list[int]) -> dict[str, object]:
     private = {"password_hash", "password_changed_at", "token_generation", "created_at", "updated_at", "version"}
-    return user.model_dump(exclude=private) | {
-        "department_ids": sorted(department_ids)
-    }
+    return user.model_dump(exclude=private) | {"department_ids": sorted(department_ids)}
 
 
 def ensure_first_admin(session: Session, settings: Settings) -> User | None:
@@ -294,6 +335,11 @@ def create_service_account(
     session: Session, *, actor: Principal, data: ServiceAccountCreate
 ) -> tuple[ServiceAccount, str]:
     """The new account and its secret, which is returned this once and stored only as a hash."""
+    _within_actor_departments(actor, data.department_ids, field="body.department_ids")
+    _check_departments(session, data.department_ids)
+    if data.vendor_id is not None and session.get(Vendor, data.vendor_id) is None:
+        raise InvalidInput.on("body.vendor_id", f"no vendor with id {data.vendor_id}", "unknown_reference")
+    _check_awards(session, data.award_ids)
     secret = secrets.token_urlsafe(32)
     account = ServiceAccount(
         name=data.name,
@@ -301,6 +347,9 @@ def create_service_account(
         secret_hash=hash_secret(secret),
         scopes=sorted(scope.value for scope in data.scopes),
         expires_at=utcnow() + timedelta(days=data.expires_in_days),
+        department_ids=sorted(set(data.department_ids)),
+        vendor_id=data.vendor_id,
+        award_ids=sorted(set(data.award_ids)),
     )
     session.add(account)
     session.flush()
@@ -309,11 +358,18 @@ def create_service_account(
         actor=actor,
         entity="service_account",
         created=account,
-        fields={"name", "client_id", "scopes", "expires_at"},
+        fields={"name", "client_id", "scopes", "expires_at", "department_ids", "vendor_id", "award_ids"},
     )
     session.commit()
     session.refresh(account)
     return account, secret
+
+
+def _check_awards(session: Session, award_ids: list[int]) -> None:
+    known = set(session.exec(select(Award.id).where(col(Award.id).in_(award_ids))).all()) if award_ids else set()
+    unknown = sorted(set(award_ids) - known)
+    if unknown:
+        raise InvalidInput.on("body.award_ids", f"no contract or grant with id {unknown}", "unknown_reference")
 
 
 def revoke_service_account(session: Session, *, actor: Principal, account: ServiceAccount) -> ServiceAccount:

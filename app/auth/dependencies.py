@@ -11,12 +11,12 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session, SQLModel, select
 
 from app.auth.models import ServiceAccount, User, UserDepartment
-from app.auth.principal import Principal, PrincipalKind
+from app.auth.principal import Principal, PrincipalKind, Reach
 from app.auth.roles import Action, Role
 from app.auth.tokens import InvalidToken, unverified_issuer, verify, verify_external
 from app.config import Settings, SettingsDep
 from app.db import SessionDep, utcnow
-from app.kit.problems import Forbidden, Unauthenticated
+from app.kit.problems import Forbidden, NotFound, Unauthenticated
 from app.kit.route_cache import RouteCache
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -56,7 +56,7 @@ def _local_principal(session: Session, subject: str, *, generation: int) -> Prin
             id=user.id,
             name=user.email,
             role=user.role,
-            department_ids=frozenset(departments) if departments else None,
+            reach=Reach(department_ids=frozenset(departments) if departments else None, vendor_id=user.vendor_id),
         )
     if kind == PrincipalKind.service_account:
         account = session.get(ServiceAccount, principal_id)
@@ -67,6 +67,11 @@ def _local_principal(session: Session, subject: str, *, generation: int) -> Prin
             id=account.id,
             name=account.name,
             role=Role.integration,
+            reach=Reach(
+                department_ids=frozenset(account.department_ids) if account.department_ids else None,
+                vendor_id=account.vendor_id,
+                award_ids=frozenset(account.award_ids) if account.award_ids else None,
+            ),
             scopes=frozenset(account.scopes),
         )
     raise Unauthenticated("the bearer token names an unknown subject")
@@ -79,12 +84,14 @@ def _external_principal(session: Session, settings: Settings, claims: dict[str, 
         raise Unauthenticated(f"the identity provider's token has no valid {settings.idp_role_claim}") from None
     if role == Role.integration:
         raise Unauthenticated("integrations sign in with client credentials")
+    if role == Role.vendor:  # a vendor's people are linked to their vendor here, which a claim cannot do
+        raise Unauthenticated("vendors sign in with an account of this service, not the city's identity provider")
     return Principal(
         kind=PrincipalKind.external,
         id=None,
         name=str(claims["sub"]),
         role=role,
-        department_ids=_claimed_departments(session, claims.get(settings.idp_department_claim)),
+        reach=Reach(department_ids=_claimed_departments(session, claims.get(settings.idp_department_claim))),
     )
 
 
@@ -122,6 +129,8 @@ class Authorize:
 
     def __call__(self, principal: CurrentPrincipal) -> Principal:
         if not principal.can(self.area, self.action):
+            if principal.is_vendor:  # the city's own work does not exist, as far as a vendor can tell
+                raise NotFound("not found")
             raise Forbidden(f"role {principal.role.value} may not {self.action.value} {self.area}")
         return principal
 

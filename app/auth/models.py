@@ -36,6 +36,8 @@ class User(TableBase, table=True):
     # Every token carries the generation it was issued in; a password change starts a new generation, so every
     # token issued before it is refused, however close in time (comparing instants would need sub-second iat).
     token_generation: int = Field(default=0, nullable=False, sa_column_kwargs={"server_default": "0"})
+    # Set exactly for role `vendor`: the vendor this person works for.
+    vendor_id: int | None = Field(default=None, foreign_key="vendor.id", index=True)
 
 
 # Integration is the role of service accounts; the published schema lists the roles a person may hold.
@@ -63,6 +65,9 @@ class UserCreate(SQLModel):
     department_ids: list[RecordRef] = Field(
         default_factory=list, max_length=100, description="Departments this user is limited to; empty = all"
     )
+    vendor_id: RecordRef | None = Field(
+        default=None, description="Required for role `vendor` (the vendor this person works for); only for it"
+    )
 
     @field_validator("email")
     @classmethod
@@ -80,6 +85,7 @@ class UserUpdate(SQLModel):
     password: Password = Field(default=None, min_length=12, max_length=256)
     is_active: Flag = Field(default=None)
     department_ids: list[RecordRef] = Field(default=None, max_length=100)
+    vendor_id: RecordRef | None = Field(default=None)
 
 
 class UserPublic(RecordPublic):
@@ -88,6 +94,7 @@ class UserPublic(RecordPublic):
     role: Role
     is_active: bool
     department_ids: list[int]
+    vendor_id: int | None = None
 
 
 class ServiceAccount(TableBase, table=True):
@@ -99,6 +106,10 @@ class ServiceAccount(TableBase, table=True):
     scopes: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Its reach: each non-empty limit narrows what it may see and write (empty lists and null: no limit).
+    department_ids: list[int] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    vendor_id: int | None = Field(default=None, foreign_key="vendor.id", index=True)
+    award_ids: list[int] = Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
 class ServiceAccountCreate(SQLModel):
@@ -107,6 +118,13 @@ class ServiceAccountCreate(SQLModel):
     name: str = Field(min_length=1, max_length=200, description="e.g. 'Oracle ERP nightly feed'")
     scopes: list[Scope] = Field(min_length=1, max_length=10)
     expires_in_days: int = Field(default=365, ge=1, le=3650)
+    department_ids: list[RecordRef] = Field(
+        default_factory=list, max_length=100, description="Limit it to these departments; empty = no limit"
+    )
+    vendor_id: RecordRef | None = Field(default=None, description="Limit it to this vendor's contracts and grants")
+    award_ids: list[RecordRef] = Field(
+        default_factory=list, max_length=1000, description="Limit it to these contracts and grants; empty = no limit"
+    )
 
 
 class ServiceAccountPublic(RecordPublic):
@@ -115,6 +133,9 @@ class ServiceAccountPublic(RecordPublic):
     scopes: list[str]
     expires_at: datetime
     revoked_at: datetime | None
+    department_ids: list[int] = Field(default_factory=list)
+    vendor_id: int | None = None
+    award_ids: list[int] = Field(default_factory=list)
 
 
 class ServiceAccountWithSecret(ServiceAccountPublic):

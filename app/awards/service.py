@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_, true
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.auth.principal import Reach
 from app.awards.models import Award, AwardCreate, AwardKind, AwardPublic, AwardQuery, AwardStatus, AwardUpdate
 from app.departments.models import Department
 from app.departments.service import department_scope
@@ -16,12 +17,20 @@ from app.jobs.refresh_queue import enqueue_award
 from app.kit.problems import InvalidInput
 from app.procurements.models import Procurement
 from app.procurements.service import procurement_scope
-from app.records.resource import DepartmentScope, Dependent, Reference, Resource
+from app.records.resource import Dependent, ReachScope, Reference, Resource
 from app.vendors.models import Vendor
 
 
-def award_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
-    return Award.department_id.in_(department_ids)  # type: ignore[attr-defined]
+def award_scope(reach: Reach) -> ColumnElement[bool]:
+    """The contracts and grants within `reach`: its departments, its vendor, its list, all that apply."""
+    conditions: list[ColumnElement[bool]] = []
+    if reach.department_ids is not None:
+        conditions.append(col(Award.department_id).in_(reach.department_ids))
+    if reach.vendor_id is not None:
+        conditions.append(col(Award.vendor_id) == reach.vendor_id)
+    if reach.award_ids is not None:
+        conditions.append(col(Award.id).in_(reach.award_ids))
+    return and_(true(), *conditions)
 
 
 def award_owner_fields(award: Award) -> dict[str, Any]:
@@ -29,12 +38,12 @@ def award_owner_fields(award: Award) -> dict[str, Any]:
     return {"award_id": award.id}
 
 
-def owned_by_award_in(award_id: Any) -> DepartmentScope:
-    """The department scope of records that belong to a contract or grant (meetings, action items), given
-    their `award_id` column."""
+def owned_by_award_in(award_id: Any) -> ReachScope:
+    """The scope of records that belong to a contract or grant (meetings, action items), given their
+    `award_id` column."""
 
-    def scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
-        return award_id.in_(select(Award.id).where(award_scope(department_ids)))
+    def scope(reach: Reach) -> ColumnElement[bool]:
+        return award_id.in_(select(Award.id).where(award_scope(reach)))
 
     return scope
 

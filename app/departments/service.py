@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, and_, select, true
+from sqlmodel import SQLModel, col
+
+from app.auth.principal import Reach
 from app.departments.models import (
     Department,
     DepartmentCreate,
@@ -10,8 +14,17 @@ from app.departments.models import (
 from app.records.resource import Dependent, Resource
 
 
-def department_scope(department_ids: frozenset[int]):
-    return Department.id.in_(department_ids)  # type: ignore[union-attr]
+def department_scope(reach: Reach) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = []
+    if reach.department_ids is not None:
+        conditions.append(col(Department.id).in_(reach.department_ids))
+    if reach.by_award:  # the departments of the contracts and grants in reach (the award table is a floor above)
+        awards = SQLModel.metadata.tables["award"]
+        in_reach = [awards.c.vendor_id == reach.vendor_id] if reach.vendor_id is not None else []
+        if reach.award_ids is not None:
+            in_reach.append(awards.c.id.in_(reach.award_ids))
+        conditions.append(col(Department.id).in_(select(awards.c.department_id).where(*in_reach)))
+    return and_(true(), *conditions)
 
 
 def department_resource() -> Resource:

@@ -34,7 +34,7 @@ def list_events(session: SessionDep, principal: EventsReader, query: Annotated[E
     rows, next_cursor = service.feed(
         session,
         after=after,
-        department_ids=principal.department_ids,
+        reach=principal.reach,
         types=[t.value for t in query.type],
         department_id=query.department_id,
         award_id=query.award_id,

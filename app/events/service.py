@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, literal, text, tuple_, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
+from app.auth.principal import Reach
 from app.db import utcnow
 from app.events.models import Event
 from app.events.types import EventType
@@ -151,7 +152,7 @@ def feed(
     session: Session,
     *,
     after: Cursor,
-    department_ids: frozenset[int] | None,
+    reach: Reach,
     types: Iterable[str] = (),
     department_id: int | None = None,
     award_id: int | None = None,
@@ -162,8 +163,14 @@ def feed(
     statement = select(Event).where(tuple_(order_tx, col(Event.id)) > tuple_(literal(after.tx), literal(after.id)))
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.where(col(Event.tx) < text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
-    if department_ids is not None:
-        statement = statement.where(col(Event.department_id).in_(sorted(department_ids)))
+    if reach.department_ids is not None:
+        statement = statement.where(col(Event.department_id).in_(sorted(reach.department_ids)))
+    if reach.by_award:  # only its contracts' events (the award table is a floor above)
+        awards = SQLModel.metadata.tables["award"]
+        in_reach = [awards.c.vendor_id == reach.vendor_id] if reach.vendor_id is not None else []
+        if reach.award_ids is not None:
+            in_reach.append(awards.c.id.in_(sorted(reach.award_ids)))
+        statement = statement.where(col(Event.award_id).in_(select(awards.c.id).where(*in_reach)))
     wanted = sorted(set(types))
     if wanted:
         statement = statement.where(col(Event.type).in_(wanted))

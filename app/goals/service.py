@@ -3,27 +3,30 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import select
 
+from app.auth.principal import Reach
 from app.awards.models import Award
+from app.awards.service import award_scope
 from app.goals.models import Goal, GoalCreate, GoalPublic, GoalQuery, GoalUpdate
 from app.priorities.models import Priority
 from app.procurements.models import Procurement
+from app.procurements.service import procurement_scope
 from app.records.resource import Dependent, Reference, Resource
 
 
-def owned_by_departments(
+def owned_within(
     award_id: ColumnElement[int | None],
     procurement_id: ColumnElement[int | None],
-    departments: frozenset[int],
+    reach: Reach,
 ) -> ColumnElement[bool]:
-    """Records (goals, metrics) whose contract/grant or procurement belongs to one of `departments`."""
-    return or_(
-        award_id.in_(select(Award.id).where(Award.department_id.in_(departments))),  # type: ignore[attr-defined]
-        procurement_id.in_(select(Procurement.id).where(Procurement.department_id.in_(departments))),  # type: ignore[attr-defined]
-    )
+    """Records (goals, metrics) whose contract/grant or procurement lies within `reach`."""
+    owned_by_award = award_id.in_(select(Award.id).where(award_scope(reach)))
+    if reach.by_award:
+        return owned_by_award
+    return or_(owned_by_award, procurement_id.in_(select(Procurement.id).where(procurement_scope(reach))))
 
 
-def goal_scope(departments: frozenset[int]) -> ColumnElement[bool]:
-    return owned_by_departments(Goal.award_id, Goal.procurement_id, departments)  # type: ignore[arg-type]
+def goal_scope(reach: Reach) -> ColumnElement[bool]:
+    return owned_within(Goal.award_id, Goal.procurement_id, reach)  # type: ignore[arg-type]
 
 
 def goal_resource() -> Resource:

@@ -7,15 +7,16 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.goals.service import owned_by_departments
+from app.auth.principal import Reach
+from app.goals.service import owned_within
 from app.jobs.refresh_queue import enqueue_metrics
 from app.kit.sql import in_values
 from app.metrics.models import Metric, MetricCreate, MetricPublic, MetricQuery, MetricUpdate
 from app.records.resource import Reference, Resource
 
 
-def metric_scope(departments: frozenset[int]) -> ColumnElement[bool]:
-    return owned_by_departments(Metric.award_id, Metric.procurement_id, departments)  # type: ignore[arg-type]
+def metric_scope(reach: Reach) -> ColumnElement[bool]:
+    return owned_within(Metric.award_id, Metric.procurement_id, reach)  # type: ignore[arg-type]
 
 
 def lock_for_writes(session: Session, metric_ids: Iterable[int]) -> None:

@@ -49,15 +49,13 @@ def safe_text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def iter_csv(
-    session: Session, *, principal: Principal, fiscal_start_month: int, chunk: int = CHUNK
-) -> Iterator[str]:
+def iter_csv(session: Session, *, principal: Principal, fiscal_start_month: int, chunk: int = CHUNK) -> Iterator[str]:
     yield _lines([COLUMNS])
     last_id = 0
     while True:
         statement = select(Metric.id).where(col(Metric.award_id).is_not(None), col(Metric.id) > last_id)
-        if principal.department_ids is not None:
-            statement = statement.where(metric_scope(principal.department_ids))
+        if not principal.reach.citywide:
+            statement = statement.where(metric_scope(principal.reach))
         ids = [int(i) for i in session.exec(statement.order_by(col(Metric.id)).limit(chunk)).all() if i is not None]
         if not ids:
             return

@@ -17,12 +17,14 @@ from sqlmodel import Session, col, select
 
 from app.auth.principal import Principal
 from app.awards.models import Award, AwardStatus
+from app.awards.service import award_scope
 from app.departments.models import Department
 from app.goals.models import Goal
 from app.kit.sql import in_values
 from app.metrics.models import Metric
 from app.ocds.releases import ProcessData
 from app.procurements.models import Procurement
+from app.procurements.service import procurement_scope
 from app.readings.models import Reading
 from app.vendors.models import Vendor
 
@@ -38,9 +40,9 @@ def process_ids(session: Session, principal: Principal) -> tuple[list[int], list
     """(procurement ids, ids of contracts and grants made without a procurement), in id order."""
     procurements = select(Procurement.id)
     direct = select(Award.id).where(col(Award.procurement_id).is_(None), exported_awards())
-    if principal.department_ids is not None:
-        procurements = procurements.where(col(Procurement.department_id).in_(principal.department_ids))
-        direct = direct.where(col(Award.department_id).in_(principal.department_ids))
+    if not principal.reach.citywide:
+        procurements = procurements.where(procurement_scope(principal.reach))
+        direct = direct.where(award_scope(principal.reach))
     return (
         [int(i) for i in session.exec(procurements.order_by(col(Procurement.id))).all() if i is not None],
         [int(i) for i in session.exec(direct.order_by(col(Award.id))).all() if i is not None],

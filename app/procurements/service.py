@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_, false, true
 
+from app.auth.principal import Reach
 from app.departments.models import Department
 from app.departments.service import department_scope
 from app.procurements.models import (
@@ -14,8 +15,12 @@ from app.procurements.models import (
 from app.records.resource import Dependent, Reference, Resource
 
 
-def procurement_scope(department_ids: frozenset[int]) -> ColumnElement[bool]:
-    return Procurement.department_id.in_(department_ids)  # type: ignore[attr-defined]
+def procurement_scope(reach: Reach) -> ColumnElement[bool]:
+    if reach.by_award:  # a procurement is the city's own business until it is awarded
+        return false()
+    if reach.department_ids is None:
+        return true()
+    return and_(Procurement.department_id.in_(reach.department_ids))  # type: ignore[attr-defined]
 
 
 def procurement_resource() -> Resource:

@@ -28,8 +28,8 @@ def visibility(resource: Resource[M], principal: Principal) -> list[ColumnElemen
     conditions: list[ColumnElement[bool]] = [
         getattr(resource.model, name) == value for name, value in resource.fixed.items()
     ]
-    if resource.scope is not None and principal.department_ids is not None:
-        conditions.append(resource.scope(principal.department_ids))
+    if resource.scope is not None and not principal.reach.citywide:
+        conditions.append(resource.scope(principal.reach))
     return conditions
 
 
@@ -95,10 +95,12 @@ def create_record(
     data: BaseModel,
     extra: dict[str, Any] | None = None,
 ) -> M:
-    if not resource.scoped_callers_create and principal.department_ids is not None:
-        raise Forbidden(f"you are limited to some departments; only a citywide user can create a {resource.name}")
+    if not resource.scoped_callers_create and not principal.reach.citywide:
+        raise Forbidden(f"you are limited to part of the city; only a citywide user can create a {resource.name}")
     check_field_rules(data)
     values = {**data.model_dump(), **resource.fixed, **(extra or {})}
+    if resource.prepare:
+        values = resource.prepare(session, principal, None, values)
     _check_references(session, resource, principal, values)
     _check_unique(session, resource, values, record_id=None)
     record = resource.model.model_validate(values)
@@ -142,6 +144,8 @@ def update_record(
             ],
         ) from None
     check_field_rules(whole)  # whole-record rules, e.g. start before end
+    if resource.prepare:
+        changes = resource.prepare(session, principal, record, changes)
     _check_references(session, resource, principal, changes)
     before = audit.snapshot(record)
     _check_unique(session, resource, before | changes, record_id=record_id)
@@ -182,6 +186,8 @@ def delete_record(
 ) -> None:
     record = get_record(session, resource, principal=principal, record_id=record_id)
     check_if_match(record, if_match, required=False)
+    if resource.prepare:
+        resource.prepare(session, principal, record, None)
     for dependent in resource.dependents:
         count = session.exec(select(func.count()).where(dependent.column_in(SQLModel.metadata) == record_id)).one()
         if count:
@@ -220,8 +226,8 @@ def _check_references(session: Session, resource: Resource[M], principal: Princi
             continue
         model = reference.model
         statement = select(func.count()).where(col(model.id) == target_id)
-        if reference.scope is not None and principal.department_ids is not None:
-            statement = statement.where(reference.scope(principal.department_ids))
+        if reference.scope is not None and not principal.reach.citywide:
+            statement = statement.where(reference.scope(principal.reach))
         if not session.exec(statement).one():
             errors.append(
                 FieldError(
@@ -256,16 +262,20 @@ def _check_unique(session: Session, resource: Resource[M], values: dict[str, Any
 
 
 def _ensure_in_scope(session: Session, resource: Resource[M], principal: Principal, record_id: int) -> None:
-    if resource.scope is None or principal.department_ids is None:
+    if resource.scope is None or principal.reach.citywide:
         return
     visible = session.exec(
         select(func.count()).where(
             col(resource.model.id) == record_id,
-            resource.scope(principal.department_ids),
+            resource.scope(principal.reach),
         )
     ).one()
     if not visible:
         session.rollback()
+        if principal.reach.by_award:
+            raise InvalidInput.on(
+                "body", f"the {resource.name} would lie outside the contracts and grants you may change", "out_of_scope"
+            )
         raise InvalidInput.on(
             "body.department_id", "that department is outside the departments you manage", "out_of_scope"
         )

@@ -10,11 +10,13 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, MetaData
 from sqlmodel import Session
 
+from app.auth.principal import Principal, Reach
 from app.kit.models import TableBase
 from app.kit.pagination import ListQuery
 
-# Given the departments a principal may see, a SQL condition selecting the records they may see.
-DepartmentScope = Callable[[frozenset[int]], ColumnElement[bool]]
+# Given what a principal may reach (departments, a vendor, some contracts), a SQL condition selecting the records
+# they may see. Only called for a principal that is not citywide.
+ReachScope = Callable[[Reach], ColumnElement[bool]]
 
 # The table class a resource reads and writes: every one has id, version, created_at and updated_at.
 M = TypeVar("M", bound=TableBase)
@@ -27,7 +29,7 @@ class Reference:
     field: str
     model: type[TableBase]
     label: str
-    scope: DepartmentScope | None = None
+    scope: ReachScope | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Resource(Generic[M]):
     references: tuple[Reference, ...] = ()
     dependents: tuple[Dependent, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
-    scope: DepartmentScope | None = None  # None: visible to every department
+    scope: ReachScope | None = None  # None: visible to everyone who may read the area
     # False where a new record can never lie in a caller's departments (a department itself): only citywide
     # callers may create one.
     scoped_callers_create: bool = True
@@ -71,5 +73,8 @@ class Resource(Generic[M]):
     # queue work that depends on the record (e.g. re-evaluating statuses), so that it commits with the change.
     # Runs in the writer's transaction after a create (`before` None) or a real update (`before` = the old values).
     on_change: Callable[[Session, M, dict[str, Any] | None], None] | None = None
+    # Rules that depend on the caller, and values derived from others: given the caller, the record (None on a
+    # create) and the values asked for (None on a delete), returns the values to write, or raises (403, 422).
+    prepare: Callable[[Session, Principal, M | None, dict[str, Any] | None], dict[str, Any]] | None = None
     # Query parameters that are not plain column equality, e.g. `overdue=true`.
     custom_filters: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)

@@ -231,10 +231,12 @@ def mount_children(
         principal: Annotated[Principal, Depends(writes)],
         id: RecordId,
         body: BaseModel,
+        request: Request,
         response: Response,
     ) -> Any:
         owner = crud.get_record(session, parent, principal=principal, record_id=id)
         record = crud.create_record(session, child, principal=principal, data=body, extra=owner_fields(owner))
         response.headers["ETag"] = etag(record)
-        response.headers["Location"] = f"/api/v1/{child.area}/{record.id}"
+        # The route that reads the child (its path is not always its area's name: action_items at /action-items).
+        response.headers["Location"] = request.url_for(f"read_{child.name}", id=record.id).path
         return record

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from app.actions.service import overdue_action_items
 from app.auth.principal import Principal
 from app.awards.models import Award, AwardStatus
+from app.awards.service import award_scope
 from app.db import utcnow
 from app.departments.models import Department
 from app.engine import Freshness, Performance, worst
@@ -67,8 +68,8 @@ def _counts_query(group: Any, *joins: Any, principal: Principal) -> Any:
     )
     for join in joins:
         statement = statement.join(*join)
-    if principal.department_ids is not None:
-        statement = statement.where(col(Award.department_id).in_(principal.department_ids))
+    if not principal.reach.citywide:
+        statement = statement.where(award_scope(principal.reach))
     return statement.group_by(group)
 
 

@@ -1,7 +1,23 @@
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, and_, select, true
+from sqlmodel import SQLModel, col
+
+from app.auth.principal import Reach
 from app.records.resource import Dependent, Resource
 from app.vendors.models import Vendor, VendorCreate, VendorPublic, VendorQuery, VendorUpdate
+
+
+def vendor_scope(reach: Reach) -> ColumnElement[bool]:
+    """Vendors are the city's shared catalogue; a caller limited to one vendor, or to some contracts and grants,
+    sees only the vendors it works with."""
+    conditions: list[ColumnElement[bool]] = []
+    if reach.vendor_id is not None:
+        conditions.append(col(Vendor.id) == reach.vendor_id)
+    if reach.award_ids is not None:  # the award table is a floor above
+        awards = SQLModel.metadata.tables["award"]
+        conditions.append(col(Vendor.id).in_(select(awards.c.vendor_id).where(awards.c.id.in_(reach.award_ids))))
+    return and_(true(), *conditions)
 
 
 def vendor_resource() -> Resource:
@@ -17,4 +33,5 @@ def vendor_resource() -> Resource:
         search_columns=("legal_name",),
         unique=(("identifier",),),
         dependents=(Dependent("award", "vendor_id", "contracts or grants"),),
+        scope=vendor_scope,
     )

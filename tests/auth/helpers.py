@@ -51,6 +51,9 @@ def add_service_account(
     name: str = "ERP nightly feed",
     expires_at: datetime | None = None,
     revoked_at: datetime | None = None,
+    department_ids: list[int] | None = None,
+    vendor_id: int | None = None,
+    award_ids: list[int] | None = None,
 ) -> ServiceAccount:
     """A service account written straight to the database (its secret is useless: `not-used`)."""
     count = session.exec(select(func.count()).select_from(ServiceAccount)).one()
@@ -61,6 +64,9 @@ def add_service_account(
         scopes=sorted(scopes),
         expires_at=expires_at or utcnow() + timedelta(days=30),
         revoked_at=revoked_at,
+        department_ids=department_ids or [],
+        vendor_id=vendor_id,
+        award_ids=award_ids or [],
     )
     session.add(account)
     session.commit()

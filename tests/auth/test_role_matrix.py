@@ -239,7 +239,29 @@ CALLERS: dict[str, tuple[Role, list[str]]] = {
     "integration with catalog:read": (Role.integration, [Scope.catalog_read.value]),
     "integration with readings scopes": (Role.integration, [Scope.readings_read.value, Scope.readings_write.value]),
     "integration without scopes": (Role.integration, []),
+    # Limited callers, on records inside their reach (the paving vendor's pothole contract).
+    "vendor": (Role.vendor, []),
+    "integration limited to the paving vendor": (Role.integration, ALL_SCOPES),
+    "integration limited to the pothole contract": (Role.integration, ALL_SCOPES),
 }
+
+
+def limited_caller(caller: str, city: City, make_actor: Any, client: TestClient, session: Session) -> Actor:
+    role, scopes = CALLERS[caller]
+    if role == Role.vendor:
+        return make_actor(Role.vendor, vendor_id=city.paving_vendor)  # type: ignore[no-any-return]
+    if "paving vendor" in caller:
+        return service_account_actor(client, add_service_account(session, scopes, vendor_id=city.paving_vendor))
+    if "pothole contract" in caller:
+        return service_account_actor(client, add_service_account(session, scopes, award_ids=[city.pothole_contract]))
+    if role == Role.integration:
+        return service_account_actor(client, add_service_account(session, scopes))
+    return make_actor(role)  # type: ignore[no-any-return]
+
+
+def denial_status(role: Role) -> int:
+    """A vendor is told the city's own work does not exist (404); everyone else is told it is not theirs (403)."""
+    return 404 if role == Role.vendor else 403
 
 
 @pytest.mark.parametrize("caller", list(CALLERS))
@@ -247,10 +269,7 @@ def test_each_caller_is_forbidden_exactly_where_the_matrix_says_no(
     caller: str, city: City, make_actor: Any, client: TestClient, session: Session
 ) -> None:
     role, scopes = CALLERS[caller]
-    if role == Role.integration:
-        actor = service_account_actor(client, add_service_account(session, scopes))
-    else:
-        actor = make_actor(role)
+    actor = limited_caller(caller, city, make_actor, client, session)
     target_user = make_actor(Role.viewer)
     target_account = add_service_account(session, [Scope.catalog_read.value], name="Target of revoke")
     ids = {
@@ -276,10 +295,11 @@ def test_each_caller_is_forbidden_exactly_where_the_matrix_says_no(
         response = actor.request(op.method, concrete_url(op.path, ids), **request_for(op, ids, creates))
         checked += 1
         if not allowed:
-            if response.status_code != 403:
-                wrong.append(f"{op}: expected 403, got {response.status_code} {response.text[:200]}")
+            expected = denial_status(role)
+            if response.status_code != expected:
+                wrong.append(f"{op}: expected {expected}, got {response.status_code} {response.text[:200]}")
             else:
-                assert_problem(response, 403)
+                assert_problem(response, expected)
         elif response.status_code in {401, 403} or response.status_code >= 500:
             wrong.append(f"{op}: allowed, but got {response.status_code} {response.text[:200]}")
 
