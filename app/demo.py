@@ -122,6 +122,18 @@ def seed(session: Session) -> str:
             ("grounds", "GreenScape Grounds LLC", "45-6789012", "Lee Park", "lee@greenscape.example"),
         ]
     }
+    # Metro Paving's operations lead: sees only Metro Paving's contracts, posts its readings, answers the city.
+    users["jordan@metropaving.example"] = create_user(
+        session,
+        actor=SYSTEM,
+        data=UserCreate(
+            email="jordan@metropaving.example",
+            full_name="Jordan Reyes",
+            role=Role.vendor,
+            password=DEMO_PASSWORD,
+            vendor_id=vendor["paving"].id,
+        ),
+    )
     potholes = _add(
         session,
         procurement_resource(),

@@ -34,6 +34,7 @@ class Draft:
     department_id: int | None
     event_id: int | None = None
     event_type: str | None = None
+    vendor_id: int | None = None  # the vendor of the contract or grant it is about
 
 
 def deliver(session: Session, settings: Settings, drafts: Sequence[Draft], now: datetime) -> int:
@@ -46,7 +47,7 @@ def deliver(session: Session, settings: Settings, drafts: Sequence[Draft], now: 
     made: list[tuple[Notification, Person]] = []
     for draft in drafts:
         person = recipients.get(draft.recipient_id)
-        if person is None or not person.active or not person.sees(draft.department_id):
+        if person is None or not person.active or not person.sees(draft.department_id, draft.vendor_id):
             continue
         key = (draft.recipient_id, draft.event_id, draft.kind)
         if draft.event_id is not None:

@@ -208,10 +208,21 @@ def unfollow(session: Session, principal: Principal, user_id: int, follow_id: in
 def _check_visible(session: Session, principal: Principal, kind: FollowTarget, target_id: int) -> None:
     if kind in (FollowTarget.contract, FollowTarget.grant):
         award = session.get(Award, target_id)
-        if award is None or award.kind != AwardKind(kind.value) or not principal.sees_department(award.department_id):
+        if (
+            award is None
+            or award.id is None
+            or award.kind != AwardKind(kind.value)
+            or not principal.reach.sees_award(
+                award_id=award.id, department_id=award.department_id, vendor_id=award.vendor_id
+            )
+        ):
             raise NotFound(f"{kind.value} {target_id} not found")
     elif kind == FollowTarget.department:
-        if session.get(Department, target_id) is None or not principal.sees_department(target_id):
+        if (
+            session.get(Department, target_id) is None
+            or principal.reach.by_award
+            or not principal.sees_department(target_id)
+        ):
             raise NotFound(f"department {target_id} not found")
-    elif session.get(Vendor, target_id) is None:
+    elif session.get(Vendor, target_id) is None or principal.reach.vendor_id not in (None, target_id):
         raise NotFound(f"vendor {target_id} not found")

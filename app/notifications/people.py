@@ -19,9 +19,13 @@ class Person:
     role: Role
     active: bool
     department_ids: frozenset[int] | None  # None: every department (like `Principal.department_ids`)
+    vendor_id: int | None = None  # a vendor's person: only that vendor's contracts and grants
 
-    def sees(self, department_id: int | None) -> bool:
-        """A user is never told about something outside their departments (the API would not show it)."""
+    def sees(self, department_id: int | None, vendor_id: int | None = None) -> bool:
+        """A user is never told about something the API would not show them: outside their departments, or,
+        for a vendor's person, about anything but their vendor's contracts and grants."""
+        if self.role == Role.vendor:
+            return self.vendor_id is not None and vendor_id == self.vendor_id
         return self.department_ids is None or department_id in self.department_ids
 
 
@@ -39,7 +43,13 @@ def people(session: Session, user_ids: Iterable[int]) -> dict[int, Person]:
         assert user.id is not None
         mine = departments.get(user.id)
         found[user.id] = Person(
-            user.id, user.email, user.full_name, Role(user.role), user.is_active, frozenset(mine) if mine else None
+            user.id,
+            user.email,
+            user.full_name,
+            Role(user.role),
+            user.is_active,
+            frozenset(mine) if mine else None,
+            user.vendor_id,
         )
     return found
 
