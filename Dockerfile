@@ -4,7 +4,7 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    RDC_ENV=production RDC_DATABASE_URL=sqlite:////data/results_tracker.db
+    RDC_ENV=production RDC_DATABASE_URL=sqlite:////data/results_tracker.db RDC_EVIDENCE_DIR=/data/evidence
 # The workers add up their Prometheus counters here, so /metrics covers all of them (emptied by `rdc serve`).
 ENV PROMETHEUS_MULTIPROC_DIR=/tmp/rdc-metrics
 

@@ -20,6 +20,7 @@ from app.audit.chain import seal as seal_audit_log
 from app.awards.service import record_ending_events
 from app.config import Settings, get_settings
 from app.db import begin_write, get_engine, utcnow
+from app.dialogue.service import record_overdue_replies
 from app.events import service as events
 from app.events.models import Event
 from app.jobs.queue import JobHost, JobRequest, connector_for, defer_after_commit, install
@@ -129,11 +130,13 @@ def purge_old_events(engine: Engine, *, before: datetime) -> int:
 
 
 def record_calendar_events(engine: Engine, today_at: datetime) -> None:
-    """Events that time alone causes: contracts nearing their end, action items due and overdue."""
+    """Events that time alone causes: contracts nearing their end, action items due and overdue, the vendor's
+    replies past their reply-by date."""
     with Session(engine) as session:
         begin_write(session)
         record_ending_events(session, today=today_at.date())
         record_due_events(session, today=today_at.date())
+        record_overdue_replies(session, today=today_at.date())
         session.commit()
 
 

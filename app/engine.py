@@ -17,6 +17,9 @@ Rules (documented defaults live on the metric):
 - freshness: `not_due` until the first period's deadline (end + grace days) passes; then `overdue` when the
   latest period past its deadline has no reading, else `current`. Missing data is never on track: a metric
   without readings has performance `no_data`.
+- provisional figures: a reading for a period that has not ended by `as_of` (its end is `as_of` or later) is
+  shown on its period (`provisional`) but judged by nothing (status, runs, freshness, forecast) until the
+  period is over; then it counts like any other.
 - forecast: with at least 3 readings, a least-squares line through the latest 6 gives the value projected
   at the target date; `projected_miss` when that misses the target beyond the off-track band. A target
   date already passed gives a realised `target_missed` reason instead.
@@ -168,6 +171,7 @@ class PeriodResult:
     status: Performance
     adverse_run: int
     reasons: tuple[Reason, ...]
+    provisional: Decimal | None = None  # an early figure for a period not yet ended: shown, not judged
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,9 @@ def evaluate(
     latest_index, run_before_latest = -1, 0
     for period in _window(definition, readings, as_of):
         actual = readings.get(period)
+        if actual is not None and period.end >= as_of:  # not ended: shown, judged once the period is over
+            results.append(_evaluate_period(definition, period, None, run, provisional=actual))
+            continue
         result = _evaluate_period(definition, period, actual, run, with_reasons=detail)
         if actual is not None:
             latest_index, run_before_latest = len(results), run
@@ -331,7 +338,13 @@ def _periods(first: date, last: date, cadence: Cadence, fiscal_start_month: int)
 
 
 def _evaluate_period(
-    definition: Definition, period: Period, actual: Decimal | None, run: int, *, with_reasons: bool = True
+    definition: Definition,
+    period: Period,
+    actual: Decimal | None,
+    run: int,
+    *,
+    with_reasons: bool = True,
+    provisional: Decimal | None = None,
 ) -> PeriodResult:
     name = label(period, definition.cadence, fiscal_start_month=definition.fiscal_start_month)
     expected = expected_at(definition, period)
@@ -343,7 +356,9 @@ def _evaluate_period(
         else None
     )
     if actual is None or (expected is None and expected_range is None):
-        return PeriodResult(period, name, expected, expected_range, actual, None, Performance.no_data, run, ())
+        return PeriodResult(
+            period, name, expected, expected_range, actual, None, Performance.no_data, run, (), provisional
+        )
     measure = shortfall(definition, actual, expected)
     status = band_status(definition, measure)
     run = run + 1 if status != Performance.on_track else 0
@@ -356,9 +371,9 @@ def _evaluate_period(
             reasons.append(
                 Reason(
                     ReasonCode.escalated_consecutive,
-                    f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row "
+                    f"{name}: {_ordinal(run)} adverse {period_word(definition.cadence)} in a row "
                     f"(escalates after {definition.escalate_after_periods}).",
-                    f"{name}: {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row.",
+                    f"{name}: {_ordinal(run)} adverse {period_word(definition.cadence)} in a row.",
                 )
             )
     return PeriodResult(period, name, expected, expected_range, actual, measure, status, run, tuple(reasons))
@@ -379,7 +394,7 @@ def _shortfall_reason(
     size = f"{_num(measure)} %" if percent else f"{_num(measure)} {definition.unit}"
     band_text = f"{band_name} band {_num(band)}{' %' if percent else ' ' + definition.unit}"
     value = f"{_num(actual)} {definition.unit}"
-    run_text = f"; {_ordinal(run)} adverse {_period_word(definition.cadence)} in a row" if run >= 2 else ""
+    run_text = f"; {_ordinal(run)} adverse {period_word(definition.cadence)} in a row" if run >= 2 else ""
     if definition.direction == Direction.maintain_range:
         low, high = definition.range_min, definition.range_max
         side = "below" if low is not None and actual < low else "above"
@@ -401,7 +416,7 @@ def _freshness(definition: Definition, results: list[PeriodResult], as_of: date)
     if latest_due.actual is None:
         deadline = latest_due.period.end + grace
         earlier = len(missing) - 1
-        extra = f"; {earlier} earlier {_period_word(definition.cadence, earlier)} also missing" if earlier else ""
+        extra = f"; {earlier} earlier {period_word(definition.cadence, earlier)} also missing" if earlier else ""
         return Freshness.overdue, [
             Reason(ReasonCode.overdue, f"{latest_due.label}: no reading, due by {deadline.isoformat()}{extra}.")
         ]
@@ -409,7 +424,7 @@ def _freshness(definition: Definition, results: list[PeriodResult], as_of: date)
         [
             Reason(
                 ReasonCode.missing_periods,
-                f"{len(missing)} earlier {_period_word(definition.cadence, len(missing))} "
+                f"{len(missing)} earlier {period_word(definition.cadence, len(missing))} "
                 f"without a reading: {', '.join(r.label for r in missing[:6])}.",
             )
         ]
@@ -466,15 +481,23 @@ def _forecast(definition: Definition, results: list[PeriodResult], as_of: date) 
     ]
 
 
-def _project(points: list[tuple[int, Decimal]], at: int) -> Decimal:
-    """Least-squares line through the points, read at `at` (exact decimal arithmetic)."""
+def least_squares(points: Sequence[tuple[int, Decimal]]) -> tuple[Decimal, Decimal, Decimal | None]:
+    """The least-squares line through (at least one of) the points: mean x, mean y and the slope of y per unit
+    of x (None when x does not vary), in exact decimal arithmetic."""
     n = Decimal(len(points))
     mean_x = sum(Decimal(x) for x, _ in points) / n
     mean_y = sum(y for _, y in points) / n
     spread = sum((Decimal(x) - mean_x) ** 2 for x, _ in points)
     if spread == 0:
+        return mean_x, mean_y, None
+    return mean_x, mean_y, sum((Decimal(x) - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def _project(points: list[tuple[int, Decimal]], at: int) -> Decimal:
+    """Least-squares line through the points, read at `at`."""
+    mean_x, mean_y, slope = least_squares(points)
+    if slope is None:
         return mean_y
-    slope = sum((Decimal(x) - mean_x) * (y - mean_y) for x, y in points) / spread
     return (mean_y + slope * (Decimal(at) - mean_x)).quantize(Decimal("0.01"))
 
 
@@ -494,6 +517,7 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def _period_word(cadence: Cadence, count: int = 1) -> str:
+def period_word(cadence: Cadence, count: int = 1) -> str:
+    """`month` or `months` (for `count`), in words about this cadence's periods."""
     word = {Cadence.weekly: "week", Cadence.monthly: "month", Cadence.quarterly: "quarter", Cadence.annual: "year"}
     return word[cadence] + ("s" if count != 1 else "")

@@ -25,7 +25,11 @@ from app.background import DISPATCH, DRAIN, job_host, refresh_queued_metrics
 from app.config import get_settings, signing_keys
 from app.db import get_engine
 from app.departments.router import router as departments_router
+from app.dialogue.router import router as dialogue_router
+from app.effectiveness.router import router as effectiveness_router
 from app.events.router import router as events_router
+from app.evidence.router import router as evidence_router
+from app.evidence.service import UPLOAD_PATHS, upload_limit
 from app.goals.router import router as goals_router
 from app.jobs.after_response import RunQueuedWork
 from app.jobs.queue import JobRequest
@@ -42,8 +46,10 @@ from app.ocds.router import router as ocds_router
 from app.ops.logs import configure_logging
 from app.ops.middleware import ObservabilityMiddleware
 from app.ops.router import router as operations_router
+from app.plans.router import router as plans_router
 from app.priorities.router import router as priorities_router
 from app.procurements.router import router as procurements_router
+from app.readings.evidence import router as reading_evidence_router
 from app.readings.router import router as readings_router
 from app.status.router import router as status_router
 from app.transparency.router import router as transparency_router
@@ -125,10 +131,18 @@ def create_app() -> FastAPI:
                 "Idempotency-Key",
                 "X-Request-ID",
             ],
-            expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed", "Cache-Control", "Retry-After"],
+            expose_headers=[
+                "ETag",
+                "Location",
+                "X-Request-ID",
+                "Idempotent-Replayed",
+                "Cache-Control",
+                "Retry-After",
+                "Content-Disposition",
+            ],
         )
-    app.add_middleware(TextInputMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(TextInputMiddleware, binary_paths=UPLOAD_PATHS)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, uploads=upload_limit(settings))
     app.add_middleware(ObservabilityMiddleware)  # inside the request id, outside the body limit
     if settings.jobs_in_process:  # outside the access log: the response's duration is the client's wait
         app.add_middleware(RunQueuedWork, work=refresh_queued_metrics)
@@ -146,8 +160,13 @@ def create_app() -> FastAPI:
         carry_over_router,
         metrics_router,
         readings_router,
+        reading_evidence_router,
+        evidence_router,
         status_router,
         alerts_router,
+        dialogue_router,
+        plans_router,
+        effectiveness_router,
         meetings_router,
         actions_router,
         audit_router,

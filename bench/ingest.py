@@ -30,7 +30,7 @@ from bench.portfolio import Portfolio, drop_database, engine_for, fresh_database
 
 def _items(portfolio: Portfolio, period: str, count: int, value: Callable[[int], str]) -> list[dict[str, Any]]:
     return [
-        {"contract_external_id": ext, "metric_code": code, "period": period, "value": value(i), "source": "erp"}
+        {"contract_external_id": ext, "metric_code": code, "period": period, "value": value(i)}
         for i, (ext, code) in enumerate(portfolio.external_keys[:count])
     ]
 
@@ -80,7 +80,6 @@ def run(
                 "period_end": date(2026, 3, 31),
                 "value": Decimal(50 + i % 40),
                 "note": None,
-                "source": "erp",
                 "revision": 1,
                 "recorded_by": "bench",
                 "created_at": utcnow(),

@@ -138,7 +138,6 @@ def _run(base: str, portfolio, managers: list[int], args) -> dict[str, list[floa
                             "metric_code": code,
                             "period": period,
                             "value": str(rng.randint(40, 99)),
-                            "source": "erp",
                         }
                         for ext, code in portfolio.external_keys[start : start + args.batch]
                     ]

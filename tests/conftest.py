@@ -135,9 +135,10 @@ PROCRASTINATE_TABLES = "procrastinate_jobs, procrastinate_periodic_defers, procr
 
 
 @pytest.fixture
-def configured(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Points the application at this test's database."""
+def configured(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """Points the application at this test's database (and its evidence files at this test's folder)."""
     monkeypatch.setenv("RDC_DATABASE_URL", database_url)
+    monkeypatch.setenv("RDC_EVIDENCE_DIR", str(tmp_path / "evidence"))
     get_settings.cache_clear()
     get_engine.cache_clear()
     yield database_url

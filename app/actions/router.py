@@ -1,6 +1,5 @@
 """Action items: listed and added per contract or grant, read and changed by id."""
 
-
 from fastapi import APIRouter
 
 from app.actions.service import action_item_resource

@@ -19,6 +19,14 @@ class AlertStatus(StrEnum):
     resolved = "resolved"
 
 
+class AlertOutcome(StrEnum):
+    """What the city recorded when it closed an alert."""
+
+    resolved = "resolved"
+    partly_resolved = "partly_resolved"
+    not_resolved = "not_resolved"
+
+
 class Alert(TableBase, table=True):
     __table_args__ = (
         # At most one unresolved alert per metric and kind, enforced by the database (partial unique index).
@@ -46,6 +54,9 @@ class Alert(TableBase, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution_note: str | None = Field(default=None, max_length=2000)
+    outcome: AlertOutcome | None = Field(default=None, sa_type=choice(AlertOutcome))
+    # Set when the last step of an agreed corrective plan is done: the manager should record a resolution.
+    resolution_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AlertEvent(SQLModel, table=True):
@@ -55,7 +66,13 @@ class AlertEvent(SQLModel, table=True):
     alert_id: int = Field(foreign_key="alert.id", ondelete="CASCADE", index=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     actor: str = Field(max_length=200, description="`system` for automatic changes")
-    event: str = Field(max_length=30, description="opened, raised, lowered, acknowledged, resolved, reopened, ...")
+    event: str = Field(
+        max_length=30,
+        description="opened, raised, lowered, updated, acknowledged, assigned, resolved, reopened; the dialogue: "
+        "question_asked, answered, question_withdrawn, reply_overdue, plan_proposed, plan_agreed, plan_rejected, "
+        "plan_completed, resolution_requested",
+    )
     from_severity: str | None = Field(default=None, max_length=20)
     to_severity: str | None = Field(default=None, max_length=20)
     note: str | None = Field(default=None, max_length=2000)
+    outcome: AlertOutcome | None = Field(default=None, sa_type=choice(AlertOutcome), description="On `resolved`")

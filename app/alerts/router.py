@@ -5,11 +5,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.alerts import service
-from app.alerts.schemas import AlertDetail, AlertPublic, AlertQuery, AssignBody, NoteBody, OptionalNoteBody
+from app.alerts.schemas import (
+    AlertDetail,
+    AlertPublic,
+    AlertQuery,
+    AssignBody,
+    NoteBody,
+    OptionalNoteBody,
+    ResolveBody,
+)
 from app.auth.dependencies import Authorize
 from app.auth.principal import Principal
 from app.auth.roles import Action
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.kit.pagination import Page
 from app.kit.params import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 from app.kit.preconditions import etag
@@ -29,18 +37,25 @@ AlertsWriter = Annotated[Principal, Depends(Authorize("alerts", Action.write))]
 )
 def list_alerts(session: SessionDep, principal: AlertsReader, query: Annotated[AlertQuery, Query()]) -> Any:
     rows, total = service.search(session, principal=principal, filters=query)
-    return {"items": rows, "total": total, "limit": query.limit, "offset": query.offset}
+    items = service.shown_to(session, principal=principal, alerts=rows)
+    return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
 
 
 @router.get(
-    "/alerts/{id}", response_model=AlertDetail, responses=ERRORS, name="read_alert", summary="An alert with its history"
+    "/alerts/{id}",
+    response_model=AlertDetail,
+    responses=ERRORS,
+    name="read_alert",
+    summary="An alert with its history and the dialogue with the vendor about it",
 )
 def read_alert(session: SessionDep, principal: AlertsReader, id: RecordId, response: Response) -> Any:
     alert = service.visible_alert(session, principal=principal, alert_id=id)
     response.headers["ETag"] = etag(alert)
-    return AlertDetail.model_validate(
-        AlertPublic.model_validate(alert).model_dump() | {"history": service.events(session, id)}
-    )
+    [shown] = service.shown_to(session, principal=principal, alerts=[alert])
+    return shown | {
+        "history": service.history(session, principal=principal, alert_id=id),
+        "conversation": service.conversation(session, alert_id=id, today=utcnow().date()),
+    }
 
 
 @router.post(
@@ -68,17 +83,19 @@ def acknowledge(
     response_model=AlertPublic,
     responses=WRITE_ERRORS,
     name="resolve_alert",
-    summary="Resolve an alert, with a note saying how",
+    summary="Resolve an alert, with its outcome (resolved, partly_resolved, not_resolved) and a note saying how",
 )
 def resolve(
     session: SessionDep,
     principal: AlertsWriter,
     id: RecordId,
-    body: NoteBody,
+    body: ResolveBody,
     if_match: OptionalIfMatch = None,
 ) -> Any:
     alert = service.visible_alert(session, principal=principal, alert_id=id)
-    return service.resolve(session, principal=principal, alert=alert, note=body.note, if_match=if_match)
+    return service.resolve(
+        session, principal=principal, alert=alert, note=body.note, outcome=body.outcome, if_match=if_match
+    )
 
 
 @router.post(

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.alerts.models import AlertKind, AlertStatus, Severity
+from app.alerts.models import AlertKind, AlertOutcome, AlertStatus, Severity
 from app.kit.fields import MAX_INT_ID, Instant
 from app.kit.pagination import PageQuery
 
@@ -25,6 +25,10 @@ class AlertPublic(BaseModel):
     acknowledged_at: datetime | None
     resolved_at: datetime | None
     resolution_note: str | None
+    outcome: AlertOutcome | None = Field(description="How the city closed it: resolved, partly_resolved, not_resolved")
+    resolution_requested_at: datetime | None = Field(
+        description="When the last step of its agreed corrective plan was done: a resolution is due"
+    )
     version: int
 
 
@@ -37,10 +41,25 @@ class AlertEventPublic(BaseModel):
     from_severity: str | None
     to_severity: str | None
     note: str | None
+    outcome: AlertOutcome | None = None
+
+
+class AlertConversation(BaseModel):
+    """The dialogue with the vendor about the alert, in numbers, and where to read it."""
+
+    questions: int
+    open_questions: int
+    overdue_questions: int
+    answers: int
+    plans: int
+    open_plans: int = Field(description="Proposed or agreed")
+    questions_url: str
+    plans_url: str
 
 
 class AlertDetail(AlertPublic):
     history: list[AlertEventPublic]
+    conversation: AlertConversation
 
 
 class AlertQuery(PageQuery):
@@ -57,6 +76,13 @@ class AlertQuery(PageQuery):
         default=None, description="`me` or a user id"
     )
     opened_since: Instant | None = None
+
+
+class ResolveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field(min_length=1, max_length=2000)
+    outcome: AlertOutcome = Field(default=AlertOutcome.resolved, description="How it ended; `resolved` if left out")
 
 
 class NoteBody(BaseModel):

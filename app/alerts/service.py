@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import false, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, false, func, or_, union
+from sqlmodel import Session, SQLModel, col, select
 
 from app.accounts.service import department_ids_of
-from app.alerts.models import Alert, AlertEvent, AlertStatus
+from app.alerts.models import Alert, AlertEvent, AlertOutcome, AlertStatus
 from app.alerts.rules import SEVERITY_RANK, AlertKind, DesiredAlert, Severity, desired_alerts, recovery_note
 from app.audit import service as audit
 from app.auth.models import User
 from app.auth.principal import Principal
-from app.auth.roles import Action, is_allowed
+from app.auth.roles import Action, Role, is_allowed
 from app.awards.models import Award
+from app.awards.service import award_scope
 from app.db import utcnow
 from app.engine import Evaluation
 from app.events import service as outbox
@@ -77,6 +78,7 @@ def reconcile_all(session: Session, subjects: Sequence[AlertSubject], now: datet
     changes = AlertChanges()
     ordered = sorted(subjects, key=lambda s: s.metric_id)
     current = open_alerts_for(session, [s.metric_id for s in ordered])
+    in_conversation = _in_conversation(session, [a.id for kinds in current.values() for a in kinds.values() if a.id])
     opened: list[Alert] = []
     for subject in ordered:
         existing = current.get(subject.metric_id, {})
@@ -89,7 +91,12 @@ def reconcile_all(session: Session, subjects: Sequence[AlertSubject], now: datet
                 changes.changed += 1
         for kind, alert in existing.items():
             if kind not in wanted:
-                _resolve(session, alert, SYSTEM_ACTOR, recovery_note(kind, subject.evaluation), now)
+                note = recovery_note(kind, subject.evaluation)
+                if alert.id in in_conversation:  # the city and the vendor are working on it: the city closes it
+                    if alert.resolution_requested_at is None:
+                        request_resolution(session, alert_id=alert.id, actor=SYSTEM_ACTOR, note=note, at=now)
+                    continue
+                _resolve(session, alert, SYSTEM_ACTOR, note, now)
                 changes.resolved += 1
     reopened = _reopen_manually_resolved(session, opened, now)
     opened = [alert for alert in opened if (alert.metric_id, alert.kind) not in reopened]
@@ -136,7 +143,8 @@ def _reopen_manually_resolved(session: Session, wanted: list[Alert], now: dateti
             continue  # it recovered by itself earlier: this is a new episode, with a new alert
         fresh = by_key[key]
         alert.status = AlertStatus.open
-        alert.resolved_at = alert.acknowledged_at = alert.resolution_note = None
+        alert.resolved_at = alert.acknowledged_at = alert.resolution_note = alert.resolution_requested_at = None
+        alert.outcome = None
         alert.severity, alert.severity_rank, alert.summary = fresh.severity, fresh.severity_rank, fresh.summary
         alert.assignee_id = alert.assignee_id or fresh.assignee_id
         _touch(session, alert, now)
@@ -173,6 +181,7 @@ def _adjust(session: Session, alert: Alert, desired: DesiredAlert, now: datetime
     if alert.severity == desired.severity and alert.summary == desired.summary:
         return False
     moved = alert.severity != desired.severity
+    alert.summary = desired.summary  # the event carries the new figures
     if moved:
         event = "raised" if SEVERITY_RANK[desired.severity] > alert.severity_rank else "lowered"
         _event(
@@ -185,8 +194,9 @@ def _adjust(session: Session, alert: Alert, desired: DesiredAlert, now: datetime
             note=desired.summary,
             at=now,
         )
+    else:  # same severity, new figures: still part of the alert's story
+        _event(session, alert, "updated", SYSTEM_ACTOR, to_severity=alert.severity, note=desired.summary, at=now)
     alert.severity, alert.severity_rank = desired.severity, SEVERITY_RANK[desired.severity]
-    alert.summary = desired.summary
     _touch(session, alert, now)
     return moved
 
@@ -217,38 +227,93 @@ def _event(
     from_severity: Severity | None = None,
     to_severity: Severity | None = None,
     note: str | None = None,
+    outcome: AlertOutcome | None = None,
+    details: dict[str, Any] | None = None,
+    once_key: str | None = None,
 ) -> None:
+    """An entry in the alert's history and the `alert.<event>` event, with `details` added to its payload."""
     assert alert.id is not None
-    outbox.record(
+    payload = {
+        "alert_id": alert.id,
+        "metric_id": alert.metric_id,
+        "kind": alert.kind.value,
+        "severity": (to_severity or alert.severity).value,
+        "status": alert.status.value,
+        "assignee_id": alert.assignee_id,
+        "summary": alert.summary,
+        "from_severity": from_severity.value if from_severity else None,
+    }
+    if outcome is not None:
+        payload["outcome"] = outcome.value
+    outbox.record_all(
         session,
-        EventType(f"alert.{event}"),
-        subject_type="alert",
-        subject_id=alert.id,
-        department_id=_department_of(session, alert.award_id),
-        award_id=alert.award_id,
-        occurred_at=at,
-        payload={
-            "alert_id": alert.id,
-            "metric_id": alert.metric_id,
-            "kind": alert.kind.value,
-            "severity": (to_severity or alert.severity).value,
-            "status": alert.status.value,
-            "assignee_id": alert.assignee_id,
-            "summary": alert.summary,
-            "from_severity": from_severity.value if from_severity else None,
-        },
+        [
+            outbox.NewEvent(
+                type=EventType(f"alert.{event}"),
+                subject_type="alert",
+                subject_id=alert.id,
+                department_id=_department_of(session, alert.award_id),
+                award_id=alert.award_id,
+                occurred_at=at,
+                payload=payload | (details or {}),
+                once_key=once_key,
+            )
+        ],
     )
+    add_to_history(
+        session,
+        alert_id=alert.id,
+        event=event,
+        actor=actor,
+        at=at,
+        from_severity=from_severity.value if from_severity else None,
+        to_severity=to_severity.value if to_severity else None,
+        note=note,
+        outcome=outcome,
+    )
+
+
+def add_to_history(
+    session: Session,
+    *,
+    alert_id: int,
+    event: str,
+    actor: str,
+    at: datetime,
+    note: str | None = None,
+    from_severity: str | None = None,
+    to_severity: str | None = None,
+    outcome: AlertOutcome | None = None,
+) -> None:
+    """An entry in the alert's history only (the caller writes its own event, e.g. `plan.proposed`)."""
     session.add(
         AlertEvent(
-            alert_id=alert.id,
+            alert_id=alert_id,
             occurred_at=at,
             actor=actor,
             event=event,
-            from_severity=from_severity.value if from_severity else None,
-            to_severity=to_severity.value if to_severity else None,
+            from_severity=from_severity,
+            to_severity=to_severity,
             note=note,
+            outcome=outcome,
         )
     )
+
+
+def record_on_alert(
+    session: Session,
+    *,
+    alert: Alert,
+    event: str,
+    actor: str,
+    at: datetime,
+    note: str | None = None,
+    details: dict[str, Any] | None = None,
+    once_key: str | None = None,
+) -> None:
+    """A step of the dialogue on an alert (a question, an answer, an overdue reply): in its history and as the
+    event `alert.<event>`. The alert itself is unchanged (its ETag too)."""
+    _event(session, alert, event, actor, at=at, note=note, details=details, once_key=once_key)
 
 
 def _department_of(session: Session, award_id: int) -> int | None:
@@ -256,24 +321,71 @@ def _department_of(session: Session, award_id: int) -> int | None:
     return award.department_id if award is not None else None
 
 
+def _in_conversation(session: Session, alert_ids: Sequence[int]) -> set[int]:
+    """Alerts the city has asked the vendor about, or has a live corrective plan for (by table name: those
+    packages sit beside this one). Such an alert is closed by a person, with an outcome, never automatically."""
+    if not alert_ids:
+        return set()
+    tables = SQLModel.metadata.tables
+    questions, plans = tables["alert_question"], tables["corrective_plan"]
+    asked = select(questions.c.alert_id).where(questions.c.alert_id.in_(alert_ids), questions.c.status != "withdrawn")
+    planned = select(plans.c.alert_id).where(
+        plans.c.alert_id.in_(alert_ids), plans.c.status.in_(["proposed", "agreed", "completed"])
+    )
+    return {int(alert_id) for alert_id in session.connection().execute(union(asked, planned)).scalars()}
+
+
 def _resolve(session: Session, alert: Alert, actor: str, note: str, now: datetime) -> None:
+    """The metric recovered by itself: resolved, with the outcome `resolved`."""
     alert.status = AlertStatus.resolved
     alert.resolved_at = now
     alert.resolution_note = note
+    alert.outcome = AlertOutcome.resolved
     _touch(session, alert, now)
-    _event(session, alert, "resolved", actor, note=note, at=now)
+    _event(session, alert, "resolved", actor, note=note, at=now, outcome=alert.outcome)
+
+
+def request_resolution(
+    session: Session, *, alert_id: int, actor: str, note: str, at: datetime, details: dict[str, Any] | None = None
+) -> Alert | None:
+    """Flags an unresolved alert for the manager to record a resolution (its corrective plan is done); the alert,
+    or None if it is already resolved."""
+    alert = session.get(Alert, alert_id)
+    if alert is None or alert.status == AlertStatus.resolved:
+        return None
+    alert.resolution_requested_at = at
+    _touch(session, alert, at)
+    _event(session, alert, "resolution_requested", actor, note=note, at=at, details=details)
+    return alert
 
 
 # --- the manager's side ----------------------------------------------------------------------------
 
 
+def _audited(alert: Alert) -> dict[str, Any]:
+    return {
+        "status": alert.status.value,
+        "assignee_id": alert.assignee_id,
+        "outcome": alert.outcome.value if alert.outcome else None,
+    }
+
+
 def _change(
-    session: Session, principal: Principal, alert: Alert, if_match: str | None, event: str, note: str | None
+    session: Session,
+    principal: Principal,
+    alert: Alert,
+    if_match: str | None,
+    event: str,
+    note: str | None,
+    **values: Any,
 ) -> Alert:
+    """Sets `values` on the alert, with a history entry, an event and an audit entry of what changed."""
     check_if_match(alert, if_match, required=False)
-    before = {"status": alert.status.value, "assignee_id": alert.assignee_id}
+    before = _audited(alert)
+    for name, value in values.items():
+        setattr(alert, name, value)
     now = utcnow()
-    _event(session, alert, event, principal.subject, note=note, at=now)
+    _event(session, alert, event, principal.subject, note=note, at=now, outcome=values.get("outcome"))
     _touch(session, alert, now)
     assert alert.id is not None
     audit.record(
@@ -282,8 +394,7 @@ def _change(
         entity="alert",
         entity_id=alert.id,
         action="update",
-        changes=audit.diff(before, {"status": alert.status.value, "assignee_id": alert.assignee_id})
-        | ({"note": [None, note]} if note else {}),
+        changes=audit.diff(before, _audited(alert)) | ({"note": [None, note]} if note else {}),
     )
     session.commit()
     session.refresh(alert)
@@ -295,18 +406,42 @@ def acknowledge(
 ) -> Alert:
     if alert.status != AlertStatus.open:
         raise Conflict(f"alert {alert.id} is {alert.status.value}; only open alerts can be acknowledged")
-    alert.status = AlertStatus.acknowledged
-    alert.acknowledged_at = utcnow()
-    return _change(session, principal, alert, if_match, "acknowledged", note)
+    return _change(
+        session,
+        principal,
+        alert,
+        if_match,
+        "acknowledged",
+        note,
+        status=AlertStatus.acknowledged,
+        acknowledged_at=utcnow(),
+    )
 
 
-def resolve(session: Session, *, principal: Principal, alert: Alert, note: str, if_match: str | None) -> Alert:
+def resolve(
+    session: Session,
+    *,
+    principal: Principal,
+    alert: Alert,
+    note: str,
+    outcome: AlertOutcome = AlertOutcome.resolved,
+    if_match: str | None,
+) -> Alert:
+    """The city closes the alert and says how it ended: resolved, partly resolved or not resolved."""
     if alert.status == AlertStatus.resolved:
         raise Conflict(f"alert {alert.id} is already resolved")
-    alert.status = AlertStatus.resolved
-    alert.resolved_at = utcnow()
-    alert.resolution_note = note
-    return _change(session, principal, alert, if_match, "resolved", note)
+    return _change(
+        session,
+        principal,
+        alert,
+        if_match,
+        "resolved",
+        note,
+        status=AlertStatus.resolved,
+        resolved_at=utcnow(),
+        resolution_note=note,
+        outcome=outcome,
+    )
 
 
 def reopen(session: Session, *, principal: Principal, alert: Alert, note: str, if_match: str | None) -> Alert:
@@ -319,11 +454,20 @@ def reopen(session: Session, *, principal: Principal, alert: Alert, note: str, i
     ).first()
     if clash is not None:
         raise Conflict(f"alert {clash} is already open for this metric and kind; work on that one")
-    alert.status = AlertStatus.open
-    alert.resolved_at = None
-    alert.resolution_note = None
-    alert.acknowledged_at = None
-    return _change(session, principal, alert, if_match, "reopened", note)
+    return _change(
+        session,
+        principal,
+        alert,
+        if_match,
+        "reopened",
+        note,
+        status=AlertStatus.open,
+        resolved_at=None,
+        resolution_note=None,
+        acknowledged_at=None,
+        outcome=None,
+        resolution_requested_at=None,
+    )
 
 
 def assign(
@@ -331,8 +475,9 @@ def assign(
 ) -> Alert:
     if assignee_id is not None:
         _check_assignee(session, alert, assignee_id)
-    alert.assignee_id = assignee_id
-    return _change(session, principal, alert, if_match, "assigned", f"assigned to user {assignee_id}")
+    return _change(
+        session, principal, alert, if_match, "assigned", f"assigned to user {assignee_id}", assignee_id=assignee_id
+    )
 
 
 def _check_assignee(session: Session, alert: Alert, assignee_id: int) -> None:
@@ -342,6 +487,14 @@ def _check_assignee(session: Session, alert: Alert, assignee_id: int) -> None:
         raise InvalidInput.on("body.assignee_id", f"no user with id {assignee_id}", "unknown_reference")
     if not user.is_active:
         raise InvalidInput.on("body.assignee_id", f"user {assignee_id} is deactivated", "inactive_user")
+    if user.role == Role.vendor:  # the vendor is asked through questions and plans; the city works its alerts
+        raise InvalidInput.on(
+            "body.assignee_id", f"user {assignee_id} works for a vendor; alerts go to the city's people", "cannot_see"
+        )
+    if user.role == Role.vendor:  # the vendor answers questions and works plans; the alert is the city's
+        raise InvalidInput.on(
+            "body.assignee_id", f"user {assignee_id} works for a vendor; alerts are worked by the city", "cannot_own"
+        )
     if not is_allowed(user.role, frozenset(), "alerts", Action.read):
         raise InvalidInput.on(
             "body.assignee_id", f"user {assignee_id} is a {user.role.value}, who cannot see alerts", "cannot_see"
@@ -363,8 +516,10 @@ def follow_manager_changes(session: Session, changed: Sequence[Event], now: date
         if event.type != EventType.award_manager_changed.value or event.award_id is None:
             continue
         old, new = event.payload.get("from"), event.payload.get("to")
-        owned = col(Alert.assignee_id).is_(None) if old is None else or_(
-            col(Alert.assignee_id) == old, col(Alert.assignee_id).is_(None)
+        owned = (
+            col(Alert.assignee_id).is_(None)
+            if old is None
+            else or_(col(Alert.assignee_id) == old, col(Alert.assignee_id).is_(None))
         )
         moving = session.exec(
             select(Alert)
@@ -382,9 +537,9 @@ def follow_manager_changes(session: Session, changed: Sequence[Event], now: date
 
 def visible_alert(session: Session, *, principal: Principal, alert_id: int) -> Alert:
     statement = select(Alert).where(Alert.id == alert_id)
-    if principal.department_ids is not None:
+    if not principal.reach.citywide:
         statement = statement.join(Award, Award.id == Alert.award_id).where(  # type: ignore[arg-type]
-            col(Award.department_id).in_(principal.department_ids)
+            award_scope(principal.reach)
         )
     alert = session.exec(statement).first()
     if alert is None:
@@ -398,14 +553,113 @@ def events(session: Session, alert_id: int) -> list[AlertEvent]:
     )
 
 
+# The conversation with the vendor: a vendor sees these entries whole (they are what the two sides said).
+DIALOGUE = frozenset(
+    {
+        "question_asked",
+        "answered",
+        "question_withdrawn",
+        "reply_overdue",
+        "plan_proposed",
+        "plan_agreed",
+        "plan_rejected",
+        "plan_completed",
+        "resolution_requested",
+    }
+)
+
+
+def history(session: Session, *, principal: Principal, alert_id: int) -> list[dict[str, Any]]:
+    """The alert's history as the caller may read it. A vendor sees the system's entries and the dialogue, not
+    who works the alert inside the city (assignments) nor the notes the city's staff wrote."""
+    entries = [_entry(e) for e in events(session, alert_id)]
+    if not principal.is_vendor:
+        return entries
+    shown = []
+    for entry in entries:
+        if entry["event"] == "assigned":
+            continue
+        if entry["actor"] != SYSTEM_ACTOR and entry["event"] not in DIALOGUE:
+            entry["note"] = None
+        shown.append(entry)
+    return shown
+
+
+def _entry(event: AlertEvent) -> dict[str, Any]:
+    return event.model_dump(
+        include={"occurred_at", "actor", "event", "from_severity", "to_severity", "note", "outcome"}
+    )
+
+
+def shown_to(session: Session, *, principal: Principal, alerts: Sequence[Alert]) -> list[dict[str, Any]]:
+    """Alerts as the caller may read them: a vendor does not see who in the city works them, nor the note a
+    person of the city closed one with (the system's own notes, e.g. "back on track", stay)."""
+    rows = [alert.model_dump() for alert in alerts]
+    if not principal.is_vendor or not rows:
+        return rows
+    resolved = [row["id"] for row in rows if row["resolution_note"] is not None]
+    closed_by: dict[int, str] = {}
+    if resolved:
+        for alert_id, actor in session.exec(
+            select(AlertEvent.alert_id, AlertEvent.actor)
+            .where(col(AlertEvent.alert_id).in_(resolved), AlertEvent.event == "resolved")
+            .order_by(col(AlertEvent.id))
+        ).all():
+            closed_by[alert_id] = actor  # the last one wins
+    for row in rows:
+        row["assignee_id"] = None
+        if closed_by.get(row["id"], SYSTEM_ACTOR) != SYSTEM_ACTOR:
+            row["resolution_note"] = None
+    return rows
+
+
+def conversation(session: Session, *, alert_id: int, today: date) -> dict[str, Any]:
+    """Counts of the alert's questions, answers and plans (their packages sit beside this one: by table name)."""
+    tables = SQLModel.metadata.tables
+    questions, answers, plans = tables["alert_question"], tables["alert_answer"], tables["corrective_plan"]
+    connection = session.connection()
+    asked = connection.execute(
+        select(
+            func.count(),
+            func.count().filter(questions.c.status == "open"),
+            func.count().filter(
+                and_(
+                    questions.c.status == "open",
+                    or_(questions.c.overdue_since.is_not(None), questions.c.reply_by < today),
+                )
+            ),
+        ).where(questions.c.alert_id == alert_id)
+    ).one()
+    answered = connection.execute(
+        select(func.count())
+        .select_from(answers.join(questions, answers.c.question_id == questions.c.id))
+        .where(questions.c.alert_id == alert_id)
+    ).scalar_one()
+    planned = connection.execute(
+        select(func.count(), func.count().filter(plans.c.status.in_(["proposed", "agreed"]))).where(
+            plans.c.alert_id == alert_id
+        )
+    ).one()
+    return {
+        "questions": asked[0],
+        "open_questions": asked[1],
+        "overdue_questions": asked[2],
+        "answers": answered,
+        "plans": planned[0],
+        "open_plans": planned[1],
+        "questions_url": f"/api/v1/alerts/{alert_id}/questions",
+        "plans_url": f"/api/v1/plans?alert_id={alert_id}",
+    }
+
+
 def search(session: Session, *, principal: Principal, filters: Any) -> tuple[list[Alert], int]:
     """Alerts matching the filters, most severe first, then oldest first."""
     statement = select(Alert)
-    needs_award = principal.department_ids is not None or filters.department_id or filters.vendor_id
+    needs_award = not principal.reach.citywide or filters.department_id or filters.vendor_id
     if needs_award:
         statement = statement.join(Award, Award.id == Alert.award_id)  # type: ignore[arg-type]
-    if principal.department_ids is not None:
-        statement = statement.where(col(Award.department_id).in_(principal.department_ids))
+    if not principal.reach.citywide:
+        statement = statement.where(award_scope(principal.reach))
     if filters.department_id:
         statement = statement.where(Award.department_id == filters.department_id)
     if filters.vendor_id:

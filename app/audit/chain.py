@@ -48,10 +48,7 @@ def seal(session: Session, *, batch: int = 5000) -> int:
     sealed = 0
     while True:
         unsealed = session.execute(
-            select(_entries)
-            .where(~_entries.c.id.in_(select(_seals.c.entry_id)))
-            .order_by(_entries.c.id)
-            .limit(batch)
+            select(_entries).where(~_entries.c.id.in_(select(_seals.c.entry_id))).order_by(_entries.c.id).limit(batch)
         ).all()
         if not unsealed:
             break

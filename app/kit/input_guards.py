@@ -6,6 +6,8 @@
   (query string, JSON `\\u0000`, form `%00`, a raw NUL byte in any body). PostgreSQL cannot store NUL in
   text, so refusing it up front keeps both databases alike and the answer a clear 4xx. A query string that
   is not UTF-8 once percent-decoded is refused too (it would otherwise be read with replacement characters).
+  A file's bytes are any bytes: POSTs to the upload routes (`binary_paths`) pass through unread; those routes
+  take nothing but a file.
 """
 
 from __future__ import annotations
@@ -63,8 +65,9 @@ _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # the escape, not an escape
 class TextInputMiddleware:
     """Reads the body (already bounded by the body limit outside it), refuses NUL, passes the rest on."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, binary_paths: re.Pattern[str] | None = None) -> None:
         self.app = app
+        self.binary_paths = binary_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,7 +77,7 @@ class TextInputMiddleware:
         if problem:
             await self._refuse(scope, receive, send, "query", problem)
             return
-        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE") or self._takes_a_file(scope):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -91,6 +94,13 @@ class TextInputMiddleware:
             await self._refuse(scope, receive, send, "body", _NUL)
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
+
+    def _takes_a_file(self, scope: Scope) -> bool:
+        return (
+            self.binary_paths is not None
+            and scope["method"] == "POST"
+            and self.binary_paths.fullmatch(scope.get("path", "")) is not None
+        )
 
     @staticmethod
     def _has_nul(body: bytes, content_type: bytes) -> bool:

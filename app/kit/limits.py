@@ -4,6 +4,8 @@ middleware."""
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,14 +53,32 @@ class _TooLarge(Exception):
 MAX_HEADER_BYTES = 8 * 1024
 
 
-class BodyLimitMiddleware:
-    """Refuses bodies over `max_bytes`: by Content-Length up front, or while a chunked body streams in;
-    and any single header value over `max_header_bytes` (431)."""
+@dataclass(frozen=True)
+class UploadLimit:
+    """The body limit of the routes that take a file (POSTs to `paths`), which may exceed the general one; a
+    refusal names the file's `field`."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
+    paths: re.Pattern[str]
+    max_bytes: int
+    field: str
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over `max_bytes` (`uploads.max_bytes` on upload routes): by Content-Length up front, or
+    while a chunked body streams in; and any single header value over `max_header_bytes` (431)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        max_header_bytes: int = MAX_HEADER_BYTES,
+        uploads: UploadLimit | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_header_bytes = max_header_bytes
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,9 +89,10 @@ class BodyLimitMiddleware:
             detail = f"the {oversized.decode('latin-1')} header is longer than {self.max_header_bytes} bytes"
             await _refuse(scope, send, 431, "header-too-large", "Request header too large", detail)
             return
+        max_bytes, field = self._limit(scope)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await self._refuse(scope, send, max_bytes, field)
             return
         received = 0
         too_large = False
@@ -82,7 +103,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     too_large = True
                     raise _TooLarge  # the framework answers this with an error, which we replace below
             return message
@@ -92,7 +113,7 @@ class BodyLimitMiddleware:
             if too_large:  # whatever the app answered about the broken body, the answer is 413
                 if not replaced:
                     replaced = True
-                    await self._refuse(scope, send)
+                    await self._refuse(scope, send, max_bytes, field)
                 return
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", []))
@@ -103,23 +124,40 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, guarded_send)
         except _TooLarge:
             if not replaced:
-                await self._refuse(scope, send)
+                await self._refuse(scope, send, max_bytes, field)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        detail = f"request bodies are limited to {self.max_bytes} bytes"
-        await _refuse(scope, send, 413, "payload-too-large", "Request body too large", detail)
+    def _limit(self, scope: Scope) -> tuple[int, str | None]:
+        uploads = self.uploads
+        if uploads is not None and scope["method"] == "POST" and uploads.paths.fullmatch(scope.get("path", "")):
+            return uploads.max_bytes, uploads.field
+        return self.max_bytes, None
+
+    @staticmethod
+    async def _refuse(scope: Scope, send: Send, max_bytes: int, field: str | None) -> None:
+        detail = f"request bodies are limited to {max_bytes} bytes"
+        errors = [{"field": field, "message": detail, "code": "too_large"}] if field else None
+        await _refuse(scope, send, 413, "payload-too-large", "Request body too large", detail, errors)
 
 
-async def _refuse(scope: Scope, send: Send, status: int, slug: str, title: str, detail: str) -> None:
-    body = json.dumps(
-        {
-            "type": PROBLEM_BASE + slug,
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": scope.get("path", ""),
-        }
-    ).encode()
+async def _refuse(
+    scope: Scope,
+    send: Send,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+) -> None:
+    problem: dict[str, object] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": scope.get("path", ""),
+    }
+    if errors:
+        problem["errors"] = errors
+    body = json.dumps(problem).encode()
     headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
     await send({"type": "http.response.body", "body": body})

@@ -110,6 +110,10 @@ class UnsupportedMediaType(AppError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
 
 
+class PayloadTooLarge(AppError):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
 # SQLSTATEs of a statement stopped for taking too long: statement_timeout (query_canceled), lock_timeout.
 _TIMEOUT_SQLSTATES = frozenset({"57014", "55P03"})
 

@@ -103,5 +103,3 @@ def count_ingested(summary: Mapping[str, Any], outcomes: Iterable[str]) -> None:
         count = int(summary.get(outcome) or 0)
         if count:
             READINGS_INGESTED.labels(outcome).inc(count)
-
-

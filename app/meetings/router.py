@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlmodel import col
 
 from app.auth.dependencies import Authorize
@@ -10,12 +10,14 @@ from app.auth.principal import Principal
 from app.auth.roles import Action
 from app.awards.models import AwardKind
 from app.awards.service import award_resource
-from app.db import SessionDep, utcnow
+from app.config import SettingsDep
+from app.db import SessionDep
 from app.kit.pagination import Page
-from app.kit.params import ERRORS, WRITE_ERRORS, RecordId
+from app.kit.params import ERRORS, WRITE_ERRORS, OptionalIfMatch, RecordId
 from app.kit.preconditions import etag
-from app.meetings.models import Meeting, MeetingCreate, MeetingPublic, MeetingQuery
-from app.meetings.service import agenda, meeting_resource
+from app.meetings import service
+from app.meetings.models import Meeting, MeetingCreate, MeetingHold, MeetingPublic, MeetingQuery
+from app.meetings.service import meeting_resource
 from app.records import crud
 from app.records.routes import mount_crud, query_of, runtime_annotations, with_sort_fields
 
@@ -49,16 +51,15 @@ def _mount_award_meetings(kind: AwardKind) -> None:
 
     def create_meeting(
         session: SessionDep,
+        settings: SettingsDep,
         principal: MeetingsWriter,
         id: RecordId,
         body: MeetingCreate,
-        request: Request,
         response: Response,
     ) -> Any:
         award = crud.get_record(session, awards, principal=principal, record_id=id)
-        generated = agenda(session, award_id=award.id, now=utcnow())
-        record = crud.create_record(
-            session, meetings, principal=principal, data=body, extra={"award_id": award.id, "agenda": generated}
+        record = service.create(
+            session, principal=principal, award=award, data=body, fiscal_start_month=settings.fiscal_year_start_month
         )
         response.headers["ETag"] = etag(record)
         response.headers["Location"] = f"/api/v1/meetings/{record.id}"
@@ -81,8 +82,8 @@ def _mount_award_meetings(kind: AwardKind) -> None:
         status_code=status.HTTP_201_CREATED,
         responses=WRITE_ERRORS,
         name=f"create_{kind.value}_meeting",
-        summary=f"Record a meeting on a {kind.value}; its agenda is generated from open alerts, overdue action "
-        "items and what changed since the last meeting",
+        summary=f"Plan a meeting on a {kind.value}; its agenda is generated from open alerts (worst first), "
+        "overdue data, plan steps and action items due, and each metric's latest reading",
     )
 
 
@@ -90,3 +91,49 @@ for _kind in AwardKind:
     _mount_award_meetings(_kind)
 
 mount_crud(router, meetings, "/meetings", with_create=False)
+
+
+@router.post(
+    "/meetings/{id}/agenda",
+    response_model=MeetingPublic,
+    responses=WRITE_ERRORS,
+    name="regenerate_meeting_agenda",
+    summary="Rebuild the agenda from the contract's state now (409 once the meeting is held)",
+)
+def regenerate_agenda(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: MeetingsWriter,
+    id: RecordId,
+    response: Response,
+    if_match: OptionalIfMatch = None,
+) -> Any:
+    record = service.regenerate_agenda(
+        session,
+        principal=principal,
+        meeting_id=id,
+        if_match=if_match,
+        fiscal_start_month=settings.fiscal_year_start_month,
+    )
+    response.headers["ETag"] = etag(record)
+    return record
+
+
+@router.post(
+    "/meetings/{id}/hold",
+    response_model=MeetingPublic,
+    responses=WRITE_ERRORS,
+    name="hold_meeting",
+    summary="Record the meeting as held, with its minutes; its agenda, date, title and attendees are then frozen",
+)
+def hold_meeting(
+    session: SessionDep,
+    principal: MeetingsWriter,
+    id: RecordId,
+    body: MeetingHold,
+    response: Response,
+    if_match: OptionalIfMatch = None,
+) -> Any:
+    record = service.hold(session, principal=principal, meeting_id=id, minutes=body.minutes, if_match=if_match)
+    response.headers["ETag"] = etag(record)
+    return record

@@ -79,3 +79,26 @@ def responsible_for(session: Session, contract_manager_id: int | None, departmen
     if contract_manager_id is not None and contract_manager_id not in ids:
         ids.insert(0, contract_manager_id)
     return ids
+
+
+def escalation_for(session: Session, contract_manager_id: int | None, department_id: int) -> list[int]:
+    """Who hears of something left undone on a contract or grant: those `responsible_for` it and the department's
+    admins (by membership: a citywide admin is not told of every department's escalations)."""
+    ids = responsible_for(session, contract_manager_id, department_id)
+    admins = session.exec(
+        select(User.id)
+        .join(UserDepartment, col(UserDepartment.user_id) == col(User.id))
+        .where(UserDepartment.department_id == department_id, User.role == Role.admin, col(User.is_active).is_(True))
+        .order_by(col(User.id))
+    )
+    return ids + [int(user_id) for user_id in admins if user_id is not None and user_id not in ids]
+
+
+def vendor_people(session: Session, vendor_id: int) -> list[int]:
+    """The active people of a vendor (role `vendor`): whom the city's questions and decisions reach."""
+    statement = (
+        select(User.id)
+        .where(User.vendor_id == vendor_id, User.role == Role.vendor, col(User.is_active).is_(True))
+        .order_by(col(User.id))
+    )
+    return [int(user_id) for user_id in session.exec(statement) if user_id is not None]

@@ -4,6 +4,10 @@
   contract manager and the department's contract managers, so it never goes to nobody. An alert assigned to
   someone: the new assignee.
 - `integration`: a webhook endpoint was disabled: its owner.
+- the dialogue with the vendor (`DIALOGUE_TYPES`): a question goes to the vendor's people; an answer to who asked
+  and whoever works the alert; a reply past its date escalates (`escalation`) to the contract's manager, the
+  department's managers and admins and who asked; plans proposed by one side go to the other, decisions on them
+  to the vendor, completed plans and requests for a resolution to whoever works the alert.
 - `followed`: the events of `FOLLOWED_TYPES` on a contract, grant, vendor or department someone follows, unless
   that person already gets the same event as an `alert`.
 """
@@ -24,7 +28,7 @@ from app.metrics.models import Metric
 from app.notifications import links
 from app.notifications.inbox import Draft
 from app.notifications.models import Follow, FollowTarget, NotificationKind
-from app.notifications.people import responsible_for
+from app.notifications.people import escalation_for, responsible_for, vendor_people
 
 _R = TypeVar("_R", Award, Metric)
 
@@ -60,13 +64,21 @@ class _Context:
 
 
 def drafts_for(session: Session, settings: Settings, events: Sequence[Event]) -> list[Draft]:
-    relevant = [e for e in events if e.type in ALERT_TYPES or e.type in FOLLOWED_TYPES or e.type in _OWN_TYPES]
+    relevant = [
+        e
+        for e in events
+        if e.type in ALERT_TYPES or e.type in FOLLOWED_TYPES or e.type in _OWN_TYPES or e.type in DIALOGUE_TYPES
+    ]
     if not relevant:
         return []
     context = _load(session, settings, relevant)
     drafts: list[Draft] = []
     for event in relevant:
-        direct = _alert_drafts(session, context, event) + _owner_drafts(context, event)
+        direct = (
+            _alert_drafts(session, context, event)
+            + _owner_drafts(context, event)
+            + _dialogue_drafts(session, context, event)
+        )
         drafts += direct
         told = {d.recipient_id for d in direct}
         if event.type in FOLLOWED_TYPES:
@@ -141,6 +153,42 @@ def _alert_drafts(session: Session, context: _Context, event: Event) -> list[Dra
 
 _OWN_TYPES = frozenset({EventType.alert_assigned, EventType.webhook_endpoint_disabled})
 
+DIALOGUE_TYPES = frozenset(
+    {
+        EventType.alert_question_asked,
+        EventType.alert_answered,
+        EventType.alert_reply_overdue,
+        EventType.alert_resolution_requested,
+        EventType.plan_proposed,
+        EventType.plan_agreed,
+        EventType.plan_rejected,
+        EventType.plan_completed,
+    }
+)
+_TO_THE_VENDOR = frozenset({EventType.alert_question_asked, EventType.plan_agreed, EventType.plan_rejected})
+
+
+def _dialogue_drafts(session: Session, context: _Context, event: Event) -> list[Draft]:
+    award = context.awards.get(event.award_id) if event.award_id is not None else None
+    if event.type not in DIALOGUE_TYPES or award is None:
+        return []
+    data = event.payload
+    to_vendor = event.type in _TO_THE_VENDOR or (event.type == EventType.plan_proposed and data.get("side") == "city")
+    if to_vendor:
+        recipients = vendor_people(session, award.vendor_id)
+    elif event.type == EventType.alert_reply_overdue:
+        recipients = escalation_for(session, award.contract_manager_id, award.department_id)
+    elif data.get("assignee_id") is not None:
+        recipients = [int(data["assignee_id"])]
+    else:
+        recipients = responsible_for(session, award.contract_manager_id, award.department_id)
+    if not to_vendor:  # who asked, and who works the alert, hear of it too
+        for also in (data.get("asked_by_user_id"), data.get("assignee_id")):
+            if also is not None and int(also) not in recipients:
+                recipients = [*recipients, int(also)]
+    kind = NotificationKind.escalation if event.type == EventType.alert_reply_overdue else NotificationKind.alert
+    return [_draft(context, event, user_id, kind) for user_id in recipients]
+
 
 def _owner_drafts(context: _Context, event: Event) -> list[Draft]:
     if event.type != EventType.webhook_endpoint_disabled or event.payload.get("owner_id") is None:
@@ -162,6 +210,7 @@ def _draft(context: _Context, event: Event, user_id: int, kind: NotificationKind
         department_id=event.department_id,
         event_id=event.id,
         event_type=event.type,
+        vendor_id=award.vendor_id if (award := context.awards.get(event.award_id or 0)) is not None else None,
     )
 
 
@@ -171,6 +220,10 @@ _VERBS = {
     EventType.alert_resolved: "resolved",
     EventType.alert_reopened: "reopened",
     EventType.alert_assigned: "assigned to you",
+    EventType.alert_question_asked: "question from the city",
+    EventType.alert_answered: "answered",
+    EventType.alert_reply_overdue: "reply overdue",
+    EventType.alert_resolution_requested: "ready for a resolution",
 }
 
 
@@ -186,7 +239,12 @@ def describe(context: _Context, event: Event) -> tuple[str, str, str | None]:
     if event.subject_type == "alert" and event.subject_id is not None:
         severity = str(data.get("severity", "")).capitalize()
         title = f"{severity} {data.get('kind', '')} alert {_VERBS.get(kind, kind.value)}: {metric_name}{where}"
-        return " ".join(title.split()), str(data.get("summary") or ""), links.alert_link(settings, event.subject_id)
+        body = str(data.get("message") or data.get("summary") or "")
+        return " ".join(title.split()), body, links.alert_link(settings, event.subject_id)
+    if event.subject_type == "plan" and event.subject_id is not None:
+        verb = kind.value.split(".", 1)[1]
+        title = f"Corrective plan {verb}{where}: {data.get('title') or ''}".rstrip(": ")
+        return title, str(data.get("note") or ""), links.object_link(settings, f"/plans/{event.subject_id}")
     if event.subject_type == "metric" and event.subject_id is not None:
         dimension = str(data.get("dimension", "status"))
         title = f"{metric_name}{where}: {dimension} {_word(data.get('from'))} → {_word(data.get('to'))}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -22,8 +23,10 @@ COLUMNS = (
     "note",
     "source",
     "reason",
+    "provisional",
 )
 MAX_CSV_BYTES = 8 * 1024 * 1024
+_FLAGS = {"true": True, "false": False}
 # What spreadsheets and ERPs send a CSV file as.
 MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain"})
 
@@ -55,7 +58,11 @@ def parse(payload: bytes) -> list[BatchItem | InvalidItem]:
             if None in row:
                 items.append(InvalidItem("row", "the row has more cells than the header"))
                 continue
-            cells = {key: value.strip() for key, value in row.items() if value is not None and value.strip()}
+            cells: dict[str, Any] = {
+                key: value.strip() for key, value in row.items() if value is not None and value.strip()
+            }
+            if "provisional" in cells:  # a cell is text; JSON takes only true/false, so does a CSV file
+                cells["provisional"] = _FLAGS.get(cells["provisional"].lower(), cells["provisional"])
             try:
                 items.append(BatchItem.model_validate(cells))
             except ValidationError as error:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from app.auth.principal import Principal
+from app.auth.principal import Principal, PrincipalKind, Reach
 from app.auth.roles import Role
 from app.awards.models import Award, AwardKind
 from app.db import begin_write, utcnow
@@ -29,8 +29,8 @@ from app.kit.sql import in_values
 from app.metrics.models import Metric
 from app.metrics.service import lock_for_writes, metric_scope
 from app.periods import Period
-from app.readings.models import Outcome, PeriodLock
-from app.readings.rules import MetricTarget, Rejection, check_lock, check_reading, resolve_period
+from app.readings.models import Outcome, PeriodLock, ReadingSource
+from app.readings.rules import MetricTarget, Rejection, check_lock, check_reading, is_provisional, resolve_period
 from app.readings.schemas import BatchItem, BatchSummary, InvalidItem
 from app.readings.store import Candidate, Store, store_for, write_audit
 
@@ -147,10 +147,16 @@ def ingest(
     plan = _Plan()
     targets = _resolve_metrics(session, principal, items)
     candidates: list[Candidate] = []
+    source = source_of(principal)
     for index, item in enumerate(items):
         if isinstance(item, InvalidItem):
             plan.reject(index, Rejection(item.field, item.reason))
             continue
+        if item.source != source:
+            if "source" in item.model_fields_set:
+                plan.reject(index, _claimed_source(item.source, source))
+                continue
+            item = item.model_copy(update={"source": source})
         target = targets.get(index)
         if isinstance(target, Rejection):
             plan.reject(index, target)
@@ -166,8 +172,10 @@ def ingest(
         if isinstance(period, Rejection):
             plan.reject(index, period)
             continue
-        candidate = Candidate(index, item, target, period.start, period.end)
-        problem = check_reading(target, period, item.value, today=today)
+        candidate = Candidate(
+            index, item, target, period.start, period.end, provisional=is_provisional(period, today=today)
+        )
+        problem = check_reading(target, period, item.value, today=today, provisional=item.provisional)
         if problem:
             plan.reject(index, problem, candidate)
             continue
@@ -193,6 +201,21 @@ def ingest(
     enqueue_metrics(session, touched)  # re-evaluated once this commits, even if the process dies first
     events.record_all(session, _batch_events(session, plan))
     return BatchReport(committed=True, items=plan.results()), touched
+
+
+def source_of(principal: Principal) -> ReadingSource:
+    """Where a reading comes from, decided by the credential that sent it, never by what the sender claims."""
+    if principal.role == Role.vendor or principal.reach.vendor_id is not None:
+        return ReadingSource.vendor
+    if principal.kind == PrincipalKind.service_account:
+        return ReadingSource.erp
+    return ReadingSource.manual
+
+
+def _claimed_source(claimed: ReadingSource, source: ReadingSource) -> Rejection:
+    return Rejection(
+        "source", f"the source is set from your credential ({source.value}); it cannot be claimed as {claimed.value}"
+    )
 
 
 def _batch_events(session: Session, plan: _Plan) -> list[events.NewEvent]:
@@ -291,7 +314,7 @@ def _resolve_metrics(
 ) -> dict[int, MetricTarget | Rejection]:
     """Each item's metric, by id or by (contract/grant external id, metric code), within the caller's scope."""
     items = {index: item for index, item in enumerate(all_items) if isinstance(item, BatchItem)}
-    scope = [metric_scope(principal.department_ids)] if principal.department_ids is not None else []
+    scope = [] if principal.reach.citywide else [metric_scope(principal.reach)]
     by_id_wanted = {item.metric_id for item in items.values() if item.metric_id is not None}
     by_id: dict[int, MetricTarget] = {}
     if by_id_wanted:
@@ -330,8 +353,23 @@ def _resolve_metrics(
                 by_code[key] = _target(row[:8])
     resolved: dict[int, MetricTarget | Rejection] = {}
     for index, item in items.items():
-        resolved[index] = _resolve_one(item, by_id, by_code)
+        found = _resolve_one(item, by_id, by_code)
+        if isinstance(found, Rejection) and not principal.reach.citywide and found.field != "metric_code":
+            found = Rejection(found.field, f"{found.reason} {_within(principal.reach)}")
+        resolved[index] = found
     return resolved
+
+
+def _within(reach: Reach) -> str:
+    """Why a metric that may exist was not found: the caller's limits, in words (without revealing the metric)."""
+    limits = []
+    if reach.department_ids is not None:
+        limits.append(f"departments {sorted(reach.department_ids)}")
+    if reach.vendor_id is not None:
+        limits.append(f"vendor {reach.vendor_id}")
+    if reach.award_ids is not None:
+        limits.append(f"contracts and grants {sorted(reach.award_ids)}")
+    return "within your reach (you are limited to " + " and ".join(limits) + ")"
 
 
 def _external_key(item: BatchItem) -> tuple[AwardKind, str, str] | None:

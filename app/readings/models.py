@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from app.db import ExactDecimal, UTCDateTime, choice, utcnow
@@ -41,6 +41,9 @@ class Reading(TableBase, table=True):
     source: ReadingSource = Field(sa_type=choice(ReadingSource))
     reason: str | None = Field(default=None, max_length=2000, description="Why a locked period was corrected")
     revision: int = Field(default=1, description="How many values this reading has had")
+    # Sent before its period ended (allowed only when marked so). Shown, never judged until the period is over;
+    # the engine decides that by the period's end, so the flag is simply history once the period has ended.
+    provisional: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     recorded_by: str = Field(max_length=200)
     verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     verified_by: str | None = Field(default=None, max_length=200)
@@ -59,6 +62,7 @@ class ReadingRevision(SQLModel, table=True):
     source: ReadingSource = Field(sa_type=choice(ReadingSource))
     note: str | None = Field(default=None, max_length=2000)
     reason: str | None = Field(default=None, max_length=2000, description="Why a locked period was corrected")
+    provisional: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     recorded_by: str = Field(max_length=200)
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, description="When it was sent")
 

@@ -287,13 +287,16 @@ def read_reading(
 )
 def verify_reading(
     session: SessionDep,
+    settings: SettingsDep,
     principal: ReadingVerifier,
     id: RecordId,
     response: Response,
     if_match: OptionalIfMatch = None,
 ) -> Any:
     reading = service.visible_reading(session, principal=principal, reading_id=id)
-    reading = service.verify(session, principal=principal, reading=reading, if_match=if_match)
+    reading = service.verify(
+        session, principal=principal, reading=reading, if_match=if_match, separate=settings.separate_verification
+    )
     response.headers["ETag"] = etag(reading)
     return reading
 

@@ -47,12 +47,26 @@ def resolve_period(
     return period
 
 
-def check_reading(metric: MetricTarget, period: Period, value: Decimal, *, today: date) -> Rejection | None:
-    """Why this value cannot be recorded for this period, or None."""
+def is_provisional(period: Period, *, today: date) -> bool:
+    """A period that has not ended yet (its last day is today or later): its figures are early ones."""
+    return period.end >= today
+
+
+def check_reading(
+    metric: MetricTarget, period: Period, value: Decimal, *, today: date, provisional: bool = False
+) -> Rejection | None:
+    """Why this value cannot be recorded for this period, or None. A period that has not ended takes only a
+    value marked `provisional` (an early figure, shown but not judged until the period is over)."""
     if metric.award_id is None:
         return Rejection("metric_id", "the metric belongs to a procurement; carry it into the award first")
     if period.start > today:
         return Rejection("period", f"{period.start}..{period.end} has not started yet")
+    if not provisional and is_provisional(period, today=today):
+        return Rejection(
+            "period",
+            f"{period.start}..{period.end} has not ended yet; send provisional: true to post an early figure "
+            "(shown, but not judged until the period ends)",
+        )
     if metric.term_start and metric.term_end and (period.end < metric.term_start or period.start > metric.term_end):
         return Rejection(
             "period", f"{period.start}..{period.end} is outside the term {metric.term_start}..{metric.term_end}"

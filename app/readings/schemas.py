@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
-from app.kit.fields import MAX_INT_ID, Day, Measure
+from app.kit.fields import MAX_INT_ID, Day, Flag, Measure
 from app.kit.models import RecordPublic
 from app.readings.models import Outcome, ReadingSource
 
@@ -33,7 +33,16 @@ class ReadingValues(BaseModel):
     period_end: Day | None = None
     value: Measure = Field(max_digits=18, decimal_places=6)
     note: str | None = Field(default=None, max_length=2000)
-    source: ReadingSource = ReadingSource.manual
+    provisional: Flag = Field(
+        default=False,
+        description="An early figure for a period that has not ended yet (refused otherwise): shown in the status, "
+        "but not judged until the period ends",
+    )
+    source: ReadingSource = Field(
+        default=ReadingSource.manual,
+        description="Set from the credential: erp for a service account, vendor for a vendor's people and feeds, "
+        "manual for city staff. It cannot be claimed: if sent, it must be that value.",
+    )
     reason: str | None = Field(
         default=None, max_length=2000, description="Required for an admin correction inside a locked period"
     )
@@ -140,6 +149,7 @@ class RevisionPublic(BaseModel):
     source: ReadingSource
     note: str | None
     reason: str | None
+    provisional: bool = Field(default=False, description="This value was sent before its period ended")
     recorded_by: str
     recorded_at: datetime
 
@@ -152,6 +162,9 @@ class ReadingPublic(RecordPublic):
     note: str | None
     source: ReadingSource
     revision: int
+    provisional: bool = Field(
+        description="The current value was sent before its period ended; it counts once the period is over"
+    )
     recorded_by: str
     verified_at: datetime | None
     verified_by: str | None

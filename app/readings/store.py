@@ -44,6 +44,7 @@ class Candidate:
     reading_id: int | None = None
     previous_value: Decimal | None = None
     revision: int = 0
+    provisional: bool = False  # its period has not ended yet (the item was marked provisional)
 
     @property
     def key(self) -> Key:
@@ -74,16 +75,27 @@ def _archive_previous_values(session: Session, reading_ids: list[int]) -> None:
         table.c.source,
         table.c.note,
         table.c.reason,
+        table.c.provisional,
         table.c.recorded_by,
         table.c.updated_at,
     ).where(in_values(table.c.id, reading_ids, dialect=session.get_bind().dialect.name))
-    columns = ["reading_id", "revision", "value", "source", "note", "reason", "recorded_by", "recorded_at"]
+    columns = [
+        "reading_id",
+        "revision",
+        "value",
+        "source",
+        "note",
+        "reason",
+        "provisional",
+        "recorded_by",
+        "recorded_at",
+    ]
     session.execute(insert(ReadingRevision.__table__).from_select(columns, current))  # type: ignore[attr-defined]
 
 
 # In the order of the rows `SqliteStore.insert_new` builds.
 _READING_COLUMNS: tuple[str, ...] = ("metric_id", "period_start", "period_end", "value", "note", "source", "reason")
-_READING_COLUMNS += ("revision", "recorded_by", "created_at", "updated_at", "version")
+_READING_COLUMNS += ("provisional", "revision", "recorded_by", "created_at", "updated_at", "version")
 
 
 def _to_db(connection: Connection, column: Any) -> Callable[[Any], Any]:
@@ -149,6 +161,7 @@ class SqliteStore:
                     c.item.note,
                     c.item.source.value,
                     c.item.reason,
+                    c.provisional,
                     1,
                     actor,
                     stamp,
@@ -179,6 +192,7 @@ class SqliteStore:
                 note=bindparam("new_note"),
                 source=bindparam("new_source"),
                 reason=bindparam("new_reason"),
+                provisional=bindparam("new_provisional"),
                 revision=table.c.revision + 1,
                 version=table.c.version + 1,
                 recorded_by=actor,
@@ -196,6 +210,7 @@ class SqliteStore:
                     "new_note": c.item.note,
                     "new_source": c.item.source,
                     "new_reason": c.item.reason,
+                    "new_provisional": c.provisional,
                 }
                 for c in corrections
             ],
@@ -215,7 +230,7 @@ class SqliteStore:
 class PostgresStore:
     """Set-based writes through a per-connection temporary staging table, filled with COPY."""
 
-    _COLUMNS = "idx, metric_id, period_start, period_end, value, note, source, reason"
+    _COLUMNS = "idx, metric_id, period_start, period_end, value, note, source, reason, provisional"
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -225,7 +240,7 @@ class PostgresStore:
             text(
                 "CREATE TEMP TABLE IF NOT EXISTS reading_stage (idx integer PRIMARY KEY, metric_id integer NOT NULL, "
                 "period_start date NOT NULL, period_end date NOT NULL, value numeric(18, 6) NOT NULL, note text, "
-                "source varchar(30) NOT NULL, reason text) ON COMMIT DELETE ROWS"
+                "source varchar(30) NOT NULL, reason text, provisional boolean NOT NULL) ON COMMIT DELETE ROWS"
             )
         )
         self.session.execute(text("TRUNCATE reading_stage"))
@@ -242,6 +257,7 @@ class PostgresStore:
                         c.item.note,
                         c.item.source.value,
                         c.item.reason,
+                        c.provisional,
                     )
                 )
 
@@ -263,9 +279,10 @@ class PostgresStore:
             return []
         rows = self.session.execute(
             text(
-                "INSERT INTO reading (metric_id, period_start, period_end, value, note, source, reason, revision, "
-                "recorded_by, created_at, updated_at, version) "
-                "SELECT metric_id, period_start, period_end, value, note, source, reason, 1, :actor, :now, :now, 1 "
+                "INSERT INTO reading (metric_id, period_start, period_end, value, note, source, reason, provisional, "
+                "revision, recorded_by, created_at, updated_at, version) "
+                "SELECT metric_id, period_start, period_end, value, note, source, reason, provisional, 1, :actor, "
+                ":now, :now, 1 "
                 "FROM reading_stage WHERE idx = ANY(:indexes) ORDER BY metric_id, period_start "
                 "ON CONFLICT (metric_id, period_start) DO NOTHING RETURNING id, metric_id, period_start"
             ),
@@ -282,6 +299,7 @@ class PostgresStore:
         self.session.execute(
             text(
                 "UPDATE reading r SET value = s.value, note = s.note, source = s.source, reason = s.reason, "
+                "provisional = s.provisional, "
                 "revision = r.revision + 1, version = r.version + 1, recorded_by = :actor, updated_at = :now, "
                 "verified_at = NULL, verified_by = NULL FROM reading_stage s "
                 "WHERE s.idx = ANY(:indexes) AND r.metric_id = s.metric_id AND r.period_start = s.period_start"
@@ -331,4 +349,6 @@ def _changes(candidate: Candidate) -> dict[str, Any]:
         changes["period_start"] = [None, candidate.period_start.isoformat()]
     if candidate.item.reason:
         changes["reason"] = [None, candidate.item.reason]
+    if candidate.provisional:
+        changes["provisional"] = [None, True]
     return changes

@@ -22,6 +22,10 @@ class PeriodOut(BaseModel):
     expected: Decimal | None
     expected_range: tuple[Decimal, Decimal] | None
     actual: Decimal | None
+    provisional: bool = Field(
+        description="The period has not ended: `actual` is an early figure, shown but not judged (status no_data) "
+        "until the period is over"
+    )
     shortfall: Decimal | None = Field(description="In percent or in the metric's unit, per its tolerance mode")
     status: Performance
     adverse_run: int
@@ -137,7 +141,8 @@ def detail_of(summary: MetricStatusSummary, evaluation: Evaluation) -> MetricSta
                 end=p.period.end,
                 expected=tidy(p.expected),
                 expected_range=p.expected_range,
-                actual=tidy(p.actual),
+                actual=tidy(p.actual if p.provisional is None else p.provisional),
+                provisional=p.provisional is not None,
                 shortfall=tidy(p.shortfall),
                 status=p.status,
                 adverse_run=p.adverse_run,

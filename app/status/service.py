@@ -151,10 +151,23 @@ def evaluate_metrics(
     session: Session, metric_ids: Iterable[int], *, fiscal_start_month: int, as_of: date | None = None
 ) -> dict[int, Evaluation]:
     """Fresh evaluations, computed now and not stored (for the status endpoints)."""
+    evaluated = evaluate_subjects(session, metric_ids, fiscal_start_month=fiscal_start_month, as_of=as_of)
+    return {subject.metric_id: evaluation for subject, evaluation in evaluated}
+
+
+def evaluate_subjects(
+    session: Session,
+    metric_ids: Iterable[int],
+    *,
+    fiscal_start_month: int,
+    as_of: date | None = None,
+    detail: bool = True,
+) -> list[tuple[Subject, Evaluation]]:
+    """Fresh evaluations with the definitions they were made from (for rules that build on the engine's)."""
     as_of = as_of or utcnow().date()
     chosen = subjects(session, metric_ids, fiscal_start_month=fiscal_start_month)
     readings = readings_by_metric(session, [s.metric_id for s in chosen])
-    return {s.metric_id: _evaluate(s, readings.get(s.metric_id, {}), as_of, detail=True) for s in chosen}
+    return [(s, _evaluate(s, readings.get(s.metric_id, {}), as_of, detail=detail)) for s in chosen]
 
 
 def _evaluate(subject: Subject, readings: dict[Period, Decimal], as_of: date, *, detail: bool) -> Evaluation:

@@ -28,9 +28,7 @@ def test_a_limited_admin_creates_users_inside_its_departments_only(make_actor: A
     assert inside.status_code == 201, inside.text
 
 
-def test_a_limited_admin_cannot_change_someone_who_works_elsewhere(
-    make_actor: Any, admin: Actor, city: City
-) -> None:
+def test_a_limited_admin_cannot_change_someone_who_works_elsewhere(make_actor: Any, admin: Actor, city: City) -> None:
     hsd_admin = make_actor(Role.admin, (city.human_services,))
     dot_manager = make_actor(Role.contract_manager, (city.transportation,))
 

@@ -58,9 +58,7 @@ def test_an_intact_log_verifies_and_new_entries_are_sealed_by_the_next_round(
     assert f"{first + 1} sealed entries checked, 0 problems" in result.stdout
 
 
-def test_a_changed_entry_and_a_deleted_entry_break_the_chain(
-    city: City, session: Session, configured: str
-) -> None:
+def test_a_changed_entry_and_a_deleted_entry_break_the_chain(city: City, session: Session, configured: str) -> None:
     seal(session)
     first, second = session.execute(text("SELECT id FROM audit_log ORDER BY id LIMIT 2")).scalars().all()
 
@@ -91,9 +89,10 @@ def test_sqlite_refuses_to_replace_an_entry(city: City, session: Session) -> Non
             dict(entry),
         )
     session.rollback()
-    assert session.execute(text("SELECT actor FROM audit_log WHERE id = :id"), {"id": entry["id"]}).scalar() == entry[
-        "actor"
-    ]
+    assert (
+        session.execute(text("SELECT actor FROM audit_log WHERE id = :id"), {"id": entry["id"]}).scalar()
+        == entry["actor"]
+    )
 
 
 def test_postgresql_refuses_to_truncate_the_log_or_its_chain(city: City, session: Session) -> None:

@@ -17,8 +17,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.auth.roles import Role, Scope, is_allowed
+from app.db import utcnow
 from tests.auth.helpers import API, add_service_account, service_account_actor
-from tests.auth.test_role_matrix import OPERATIONS, WITHOUT_SIGN_IN, concrete_url, request_for
+from tests.auth.test_role_matrix import OPERATIONS, WITHOUT_SIGN_IN, Operation, concrete_url, request_for
+from tests.evidence.files import pdf
 from tests.support import Actor, City, assert_problem, closed_months, contract_payload, created, metric_payload
 
 ALL_SCOPES = sorted(scope.value for scope in Scope)
@@ -86,19 +88,65 @@ def safe_haven(admin: Actor, city: City) -> dict[str, int]:
         )
     )
     meeting = created(admin.post(f"{API}/contracts/{contract}/meetings", json={"held_on": months[-1] + "-15"}))
+    alert = _alert_of(admin, contract)
+    question = created(
+        admin.post(
+            f"{API}/alerts/{alert}/questions",
+            json={"question": "Why did placements drop?", "reply_by": utcnow().date().isoformat()},
+        )
+    )
+    answer = created(admin.post(f"{API}/questions/{question}/answers", json={"text": "Intake staff left in May."}))
+    plan = created(admin.post(f"{API}/alerts/{alert}/plans", json={"title": "Rebuild the intake team"}))
+    evidence = created(
+        admin.post(f"{API}/readings/{reading}/evidence", files={"file": ("intake.pdf", pdf(), "application/pdf")})
+    )
     return {
         "contracts": contract,
         "grants": city.rehousing_grant,
         "goals": goal,
         "metrics": metric,
         "readings": reading,
-        "alerts": _alert_of(admin, contract),
+        "alerts": alert,
+        "questions": question,
+        "answers": answer,
+        "plans": plan,
+        "evidence": evidence,
         "action-items": item,
         "meetings": meeting,
         "vendors": city.housing_vendor,
         "procurements": city.pothole_rfp,  # the city's own: no vendor reaches a procurement
         "departments": city.human_services,
     }
+
+
+def _bodies() -> dict[tuple[str, str], dict[str, Any]]:
+    """Well-formed bodies for the writes a limited caller may make, so that only the record's reach decides."""
+    due = {"due_date": "2027-01-29"}
+    return {
+        ("PATCH", "/action-items/{id}"): {"status": "done"},
+        ("POST", "/contracts/{id}/action-items"): {"title": "Call back", "owner_side": "vendor", "owner_name": "Dana"}
+        | due,
+        ("POST", "/grants/{id}/action-items"): {"title": "Call back", "owner_side": "vendor", "owner_name": "Dana"}
+        | due,
+        ("POST", "/alerts/{id}/plans"): {"title": "Night crew"},
+        ("POST", "/alerts/{id}/questions"): {"question": "Why?", "reply_by": utcnow().date().isoformat()},
+        ("POST", "/alerts/{id}/resolve"): {"note": "Fixed", "outcome": "resolved"},
+        ("POST", "/alerts/{id}/reopen"): {"note": "Again"},
+        ("POST", "/alerts/{id}/assign"): {"assignee_id": None},
+        ("POST", "/questions/{id}/answers"): {"text": "Staff left"},
+        ("POST", "/metrics/{id}/readings"): {"period": closed_months(1)[0], "value": "80"},
+        ("PATCH", "/plans/{id}"): {"title": "Night crew, two shifts"},
+        ("POST", "/plans/{id}/steps"): {"title": "Hire", "owner_user_id": 1} | due,
+        ("POST", "/meetings/{id}/hold"): {"minutes": "Agreed a plan"},
+    }
+
+
+def valid_request(op: Operation, ids: dict[str, int]) -> dict[str, Any]:
+    request = request_for(op, ids, {})
+    if "content" in request and request["headers"].get("Content-Type", "").startswith("multipart/"):
+        return {"headers": {}, "files": {"file": ("report.pdf", pdf(), "application/pdf")}}
+    body = _bodies().get((op.method, op.path.removeprefix(API)))
+    return request | {"json": body} if body is not None else request
 
 
 Caller = Callable[[], tuple[Role, frozenset[str], Actor]]
@@ -137,7 +185,7 @@ def test_every_route_answers_404_for_another_vendors_records(
             continue  # the city's catalogue and a caller's own settings are not a vendor's business
         assert owners[0] in ids or owners[0] not in OWNED, f"{op}: no Safe Haven record for {owners[0]}"
         expected = 404 if allowed or role == Role.vendor else 403
-        response = actor.request(op.method, concrete_url(op.path, ids), **request_for(op, ids, {}))
+        response = actor.request(op.method, concrete_url(op.path, ids), **valid_request(op, ids))
         checked += 1
         if response.status_code != expected:
             wrong.append(f"{op}: expected {expected}, got {response.status_code} {response.text[:160]}")
@@ -211,9 +259,8 @@ def test_a_vendor_user_is_created_for_one_vendor_and_only_then(admin: Actor, cit
     assert created_user.status_code == 201, created_user.text
     assert created_user.json()["vendor_id"] == city.paving_vendor
 
-    signed_in = admin.client.post(
-        f"{API}/auth/token", data={"username": person["email"], "password": person["password"]}
-    )
+    credentials = {"grant_type": "password", "username": person["email"], "password": person["password"]}
+    signed_in = admin.client.post(f"{API}/auth/token", data=credentials)
     assert signed_in.status_code == 200, signed_in.text
     dana = Actor(admin.client, {"Authorization": f"Bearer {signed_in.json()['access_token']}"})
     contracts = dana.get(f"{API}/contracts").json()["items"]

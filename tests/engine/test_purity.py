@@ -15,6 +15,7 @@ ALLOWED = {
     "periods.py": set(),
     "alerts/rules.py": {"app.engine"},
     "readings/rules.py": {"app.periods"},
+    "effectiveness/rules.py": {"app.engine"},
 }
 
 

@@ -11,6 +11,7 @@ import time
 
 from sqlmodel import Session, select
 
+from app.auth.principal import CITYWIDE
 from app.db import begin_write, get_engine
 from app.events import service as events
 from app.events.models import Event
@@ -60,7 +61,7 @@ def test_the_feed_never_skips_or_repeats_under_eight_concurrent_writers(configur
     def read_page() -> int:
         nonlocal cursor, late_ids, highest_id
         with Session(get_engine()) as session:
-            page, cursor = events.feed(session, after=cursor, department_ids=None, limit=50)
+            page, cursor = events.feed(session, after=cursor, reach=CITYWIDE, limit=50)
         for event in page:
             assert event.id is not None
             if event.id < highest_id:

@@ -71,7 +71,7 @@ def test_a_reading_for_december_9999_is_isolated_in_an_accept_valid_batch(
 
 
 def test_a_reading_for_december_9999_is_rejected_by_the_csv_import(admin: Actor, city: City) -> None:
-    csv = "metric_id,period,value\n" f"{city.pothole_metric},9999-12,80\n"
+    csv = f"metric_id,period,value\n{city.pothole_metric},9999-12,80\n"
     response = import_csv(admin, csv)
 
     assert_problem(response, 422)

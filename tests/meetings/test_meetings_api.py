@@ -1,6 +1,6 @@
 """A contract manager's monthly performance meeting with a vendor: the agenda writes itself from the contract's
-open alerts, overdue action items and what changed since the last meeting; the action items agreed are
-tracked until done. Only managers (and admins) hold meetings; everyone else is refused."""
+open alerts, overdue data, action items due and the latest readings; the action items agreed are tracked until
+done. Only managers (and admins) hold meetings; everyone else is refused."""
 
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def test_a_meeting_on_a_contract_with_an_open_alert_gets_an_agenda_led_by_that_a
     first = meeting["agenda"][0]
     assert (first["kind"], first["ref_id"]) == ("open_alert", contract["alert"])
     assert first["text"].startswith("[high] performance:")
-    assert "new_reading" in [entry["kind"] for entry in meeting["agenda"]]  # last month's figure is news
+    assert "latest_reading" in [entry["kind"] for entry in meeting["agenda"]]  # last month's figure is news
+    assert meeting["held_at"] is None
 
     listed = manager.get(f"{API}/contracts/{contract['contract']}/meetings").json()
     assert [m["id"] for m in listed["items"]] == [meeting["id"]]
@@ -105,8 +106,13 @@ def test_action_items_are_tracked_and_the_overdue_ones_lead_the_next_agenda(
 
     next_meeting = manager.post(f"{API}/contracts/{award}/meetings", json=_meeting()).json()
     agenda = [(entry["kind"], entry["ref_id"]) for entry in next_meeting["agenda"]]
-    assert agenda == [("open_alert", contract["alert"]), ("overdue_action_item", late.json()["id"])]
+    assert agenda[:3] == [
+        ("open_alert", contract["alert"]),
+        ("overdue_action_item", late.json()["id"]),
+        ("action_item_due", upcoming),  # due within 14 days
+    ]
     assert "3 days late" in next_meeting["agenda"][1]["text"]
+    assert "in 14 days" in next_meeting["agenda"][2]["text"]
 
     done = manager.update(f"{API}/action-items/{late.json()['id']}", {"status": "done"})
     assert done.status_code == 200, done.text

@@ -258,7 +258,7 @@ def test_the_release_id_changes_when_a_reading_is_corrected_and_only_then(
         o: r["id"] for o, r in first.items() if o != process
     }  # the other processes did not change
 
-    resent = post_reading(admin, city.pothole_metric, period="2025-09", value="81", source="vendor")
+    resent = post_reading(admin, city.pothole_metric, period="2025-09", value="81")
     assert resent.json()["outcome"] == "unchanged"
     assert by_ocid(export(publisher))[process]["id"] == corrected[process]["id"]
 

@@ -44,7 +44,7 @@ def test_a_manager_gets_every_reading_with_expected_value_and_status(
     ]
     first = potholes[0]
     assert (first["kind"], first["number"], first["external_id"]) == ("contract", "C-2026-0142", "PO-4500012345")
-    assert (first["period_start"], first["period_end"], first["source"]) == ("2025-07-01", "2025-07-31", "vendor")
+    assert (first["period_start"], first["period_end"], first["source"]) == ("2025-07-01", "2025-07-31", "manual")
     assert first["metric_name"] == "Potholes repaired within 48 hours"
     assert first["recorded_by"] == f"user:{admin.user_id}"
     assert first["updated_at"].endswith("Z")
@@ -59,7 +59,7 @@ def test_a_manager_gets_every_reading_with_expected_value_and_status(
 def test_department_staff_get_only_their_departments_readings(
     make_actor: Any, admin: Actor, city: City, published: Published
 ) -> None:
-    created(post_reading(admin, city.rehousing_metric, period="2025-10", value="9", source="vendor"))
+    created(post_reading(admin, city.rehousing_metric, period="2025-10", value="9"))
     housing_manager = make_actor(Role.contract_manager, (city.human_services,))
 
     rows = download(housing_manager)

@@ -25,9 +25,8 @@ ERP_ITEMS = [
         "metric_code": "POT-48H",
         "period": "2026-01",
         "value": "81",
-        "source": "erp",
     },
-    {"grant_external_id": "GR-2025-031", "metric_code": "HOUSED", "period": "2025-12", "value": "7", "source": "erp"},
+    {"grant_external_id": "GR-2025-031", "metric_code": "HOUSED", "period": "2025-12", "value": "7"},
 ]
 
 
@@ -62,6 +61,7 @@ def test_an_erp_service_account_posts_a_batch_by_external_ids(admin: Actor, city
     assert {item["recorded_by"] for item in readings_of(admin, city.pothole_metric)} == {
         f"service_account:{account_id}"
     }
+    assert {item["source"] for item in readings_of(admin, city.pothole_metric)} == {"erp"}  # from the credential
     csv = "grant_external_id,metric_code,period,value\nGR-2025-031,HOUSED,2026-01,8\n"
     assert outcomes(import_csv(erp, csv)) == ["created"]
     # Writing does not imply reading, and verifying is for city staff only.
@@ -114,7 +114,9 @@ def test_a_manager_cannot_post_readings_for_another_departments_contract(
 
     assert outcomes(batch) == ["rejected", "rejected", "created"]
     first, second, _ = batch.json()["items"]
-    assert (first["field"], first["reason"]) == ("metric_id", f"no metric with id {city.pothole_metric}")
+    assert first["field"] == "metric_id"
+    limits = f"(you are limited to departments [{city.human_services}])"
+    assert first["reason"] == f"no metric with id {city.pothole_metric} within your reach {limits}"
     assert second["field"] == "contract_external_id"
     assert readings_of(admin, city.pothole_metric) == []
     assert values_by_period(admin, city.rehousing_metric) == {"2025-12-01": "7"}

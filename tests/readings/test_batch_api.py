@@ -33,10 +33,10 @@ def housed(period: str, value: str, **extra: Any) -> dict[str, Any]:
 
 def test_an_erp_posts_a_mixed_batch_and_gets_an_outcome_per_item(admin: Actor, city: City) -> None:
     items = [
-        pothole("2026-01", "81", source="erp"),
-        pothole("2026-02", "83.5", source="erp"),
+        pothole("2026-01", "81"),
+        pothole("2026-02", "83.5"),
         {"metric_id": city.pothole_metric, "period_start": "2026-03-01", "period_end": "2026-03-31", "value": "85"},
-        housed("2025-10", "4", source="vendor"),
+        housed("2025-10", "4"),
         {"metric_id": city.rehousing_metric, "period": "2025-11", "value": "6"},
     ]
 
@@ -62,7 +62,7 @@ def test_an_erp_posts_a_mixed_batch_and_gets_an_outcome_per_item(admin: Actor, c
         "2026-03-01": "85",
     }
     assert values_by_period(admin, city.rehousing_metric) == {"2025-10-01": "4", "2025-11-01": "6"}
-    assert reading(admin, body["items"][3]["reading_id"])["source"] == "vendor"
+    assert reading(admin, body["items"][3]["reading_id"])["source"] == "manual"  # an admin typed it in
 
 
 def test_a_resent_batch_with_one_changed_value_corrects_only_that_reading(admin: Actor, city: City) -> None:

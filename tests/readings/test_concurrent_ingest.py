@@ -36,7 +36,6 @@ def _batch(codes: list[str], client_number: int) -> list[dict[str, Any]]:
             "metric_code": code,
             "period": month,
             "value": str(80 + (client_number if index % 3 == 0 else 0)),
-            "source": "erp",
         }
         for code in codes
         for index, month in enumerate(MONTHS)

@@ -62,15 +62,17 @@ def test_mixed_line_endings_and_blank_lines_are_tolerated(manager: Actor, city: 
 def test_cells_are_trimmed_and_any_column_of_the_batch_may_be_used(admin: Actor, city: City) -> None:
     text = (
         " metric_id , period_start , period_end , value , source \n"
-        f" {city.pothole_metric} , 2026-04-01 , 2026-04-30 ,  88 , erp \n"
-        f"{city.rehousing_metric},2025-12-01,2025-12-31,9,vendor\n"
+        f" {city.pothole_metric} , 2026-04-01 , 2026-04-30 ,  88 , manual \n"
+        f"{city.rehousing_metric},2025-12-01,2025-12-31,9,\n"
     )
 
     response = import_csv(admin, text)
 
     assert outcomes(response) == ["created", "created"]
     assert values_by_period(admin, city.pothole_metric) == {"2026-04-01": "88"}
-    assert reading(admin, response.json()["items"][1]["reading_id"])["source"] == "vendor"
+    assert (
+        reading(admin, response.json()["items"][1]["reading_id"])["source"] == "manual"
+    )  # an admin's upload, whatever the column says
 
 
 def test_a_dry_run_reports_exactly_what_the_import_then_does(manager: Actor, admin: Actor, city: City) -> None:

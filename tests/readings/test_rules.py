@@ -160,15 +160,22 @@ def test_a_sound_reading_passes_every_check() -> None:
     assert check_reading(POTHOLES, SEPTEMBER, Decimal("87.5"), today=TODAY) is None
 
 
-def test_the_current_period_may_be_reported_but_not_a_future_one() -> None:
+def test_the_current_period_takes_only_a_provisional_figure_and_a_future_one_nothing() -> None:
     november = Period(date(2026, 11, 1), date(2026, 11, 30))
     december = Period(date(2026, 12, 1), date(2026, 12, 31))
-    assert check_reading(POTHOLES, november, Decimal(80), today=TODAY) is None
-    assert check_reading(POTHOLES, november, Decimal(80), today=date(2026, 11, 1)) is None
-    future = check_reading(POTHOLES, december, Decimal(80), today=TODAY)
-    assert future is not None
-    assert future.field == "period"
-    assert "has not started yet" in future.reason
+    for today in (TODAY, date(2026, 11, 1), date(2026, 11, 30)):  # on its last day November has not ended yet
+        early = check_reading(POTHOLES, november, Decimal(80), today=today)
+        assert early is not None
+        assert early.field == "period"
+        assert "has not ended yet; send provisional: true" in early.reason
+        assert check_reading(POTHOLES, november, Decimal(80), today=today, provisional=True) is None
+    assert check_reading(POTHOLES, november, Decimal(80), today=date(2026, 12, 1)) is None  # over: a final figure
+    assert check_reading(POTHOLES, november, Decimal(80), today=date(2026, 12, 1), provisional=True) is None
+    for provisional in (False, True):
+        future = check_reading(POTHOLES, december, Decimal(80), today=TODAY, provisional=provisional)
+        assert future is not None
+        assert future.field == "period"
+        assert "has not started yet" in future.reason
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,7 @@ from tests.support import Actor, City, assert_problem
 
 
 def test_a_manager_records_a_monthly_value(manager: Actor, city: City) -> None:
-    response = post_reading(
-        manager, city.pothole_metric, period="2026-03", value="87.5", source="erp", note="March run"
-    )
+    response = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5", note="March run")
 
     assert response.status_code == 201, response.text
     body = response.json()
@@ -23,15 +21,25 @@ def test_a_manager_records_a_monthly_value(manager: Actor, city: City) -> None:
     assert body["metric_id"] == city.pothole_metric
     assert (body["period_start"], body["period_end"]) == ("2026-03-01", "2026-03-31")
     assert body["value"] == "87.5"
-    assert body["source"] == "erp"
+    assert body["source"] == "manual"  # from the credential: city staff typed it in
     assert body["note"] == "March run"
     assert body["revision"] == 1
     assert body["recorded_by"] == f"user:{manager.user_id}"
     assert body["verified_at"] is None
 
     detail = reading(manager, body["id"])
-    assert [(rev["revision"], rev["value"], rev["source"]) for rev in detail["history"]] == [(1, "87.5", "erp")]
+    assert [(rev["revision"], rev["value"], rev["source"]) for rev in detail["history"]] == [(1, "87.5", "manual")]
     assert readings_of(manager, city.pothole_metric) == [{k: v for k, v in detail.items() if k != "history"}]
+
+
+def test_the_source_comes_from_the_credential_and_cannot_be_claimed(manager: Actor, city: City) -> None:
+    claimed = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5", source="erp")
+
+    problem = assert_problem(claimed, 422)
+    assert "cannot be claimed as erp" in problem["detail"]
+    assert readings_of(manager, city.pothole_metric) == []
+    honest = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5", source="manual")
+    assert honest.status_code == 201, honest.text
 
 
 def test_resending_the_same_value_changes_nothing(manager: Actor, city: City) -> None:
@@ -49,7 +57,7 @@ def test_resending_the_same_value_changes_nothing(manager: Actor, city: City) ->
 
 
 def test_a_different_value_is_a_correction_that_keeps_the_history(manager: Actor, make_actor: Any, city: City) -> None:
-    first = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5", source="erp")
+    first = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5")
     reading_id = first.json()["id"]
     analyst = make_actor(Role.contract_manager, (city.transportation,), email="analyst@city.example")
 
@@ -63,7 +71,7 @@ def test_a_different_value_is_a_correction_that_keeps_the_history(manager: Actor
     assert body["recorded_by"] == f"user:{analyst.user_id}"
     history = reading(manager, reading_id)["history"]
     assert [(rev["revision"], rev["value"], rev["source"], rev["recorded_by"], rev["note"]) for rev in history] == [
-        (1, "87.5", "erp", f"user:{manager.user_id}", None),
+        (1, "87.5", "manual", f"user:{manager.user_id}", None),
         (2, "84.25", "manual", f"user:{analyst.user_id}", "fixed"),
     ]
     first_at, second_at = (datetime.fromisoformat(rev["recorded_at"]) for rev in history)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from app.auth.roles import Role
+from tests.auth.helpers import reconfigure
 from tests.readings.helpers import (
     API,
     LOCKS,
@@ -18,8 +24,14 @@ from tests.support import Actor, City, assert_problem
 # --- verification ----------------------------------------------------------------------------------
 
 
-def test_a_contract_manager_verifies_a_reading(manager: Actor, city: City) -> None:
-    posted = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5", source="erp").json()
+@pytest.fixture
+def vendor(make_actor: Any, city: City) -> Actor:
+    """Metro Paving's operations lead, who posts the pothole contract's figures; the city verifies them."""
+    return make_actor(Role.vendor, vendor_id=city.paving_vendor)  # type: ignore[no-any-return]
+
+
+def test_a_contract_manager_verifies_a_reading(manager: Actor, vendor: Actor, city: City) -> None:
+    posted = post_reading(vendor, city.pothole_metric, period="2026-03", value="87.5").json()
 
     verified = manager.post(f"{API}/readings/{posted['id']}/verify")
 
@@ -31,14 +43,14 @@ def test_a_contract_manager_verifies_a_reading(manager: Actor, city: City) -> No
     assert verified.headers["ETag"] == f'"v{body["version"]}"'
     detail = reading(manager, posted["id"])
     assert (detail["verified_at"], detail["verified_by"]) == (body["verified_at"], body["verified_by"])
-    assert detail["history"][-1]["recorded_by"] == f"user:{manager.user_id}"  # verifying is not recording
+    assert detail["history"][-1]["recorded_by"] == f"user:{vendor.user_id}"  # verifying is not recording
 
     again = manager.post(f"{API}/readings/{posted['id']}/verify")
     assert again.json()["verified_at"] == body["verified_at"]  # verifying twice keeps the first check
 
 
-def test_verifying_does_not_change_when_the_value_was_recorded(manager: Actor, city: City) -> None:
-    posted = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5").json()
+def test_verifying_does_not_change_when_the_value_was_recorded(manager: Actor, vendor: Actor, city: City) -> None:
+    posted = post_reading(vendor, city.pothole_metric, period="2026-03", value="87.5").json()
     recorded_at = reading(manager, posted["id"])["history"][-1]["recorded_at"]
 
     manager.post(f"{API}/readings/{posted['id']}/verify")
@@ -46,15 +58,15 @@ def test_verifying_does_not_change_when_the_value_was_recorded(manager: Actor, c
     assert reading(manager, posted["id"])["history"][-1]["recorded_at"] == recorded_at
 
 
-def test_a_correction_clears_the_verification_but_a_resend_does_not(manager: Actor, city: City) -> None:
-    posted = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5").json()
+def test_a_correction_clears_the_verification_but_a_resend_does_not(manager: Actor, vendor: Actor, city: City) -> None:
+    posted = post_reading(vendor, city.pothole_metric, period="2026-03", value="87.5").json()
     manager.post(f"{API}/readings/{posted['id']}/verify")
 
-    resent = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5")
+    resent = post_reading(vendor, city.pothole_metric, period="2026-03", value="87.5")
     assert resent.json()["outcome"] == "unchanged"
     assert resent.json()["verified_at"] is not None
 
-    corrected = post_reading(manager, city.pothole_metric, period="2026-03", value="86")
+    corrected = post_reading(vendor, city.pothole_metric, period="2026-03", value="86")
     assert corrected.json()["outcome"] == "corrected"
     assert (corrected.json()["verified_at"], corrected.json()["verified_by"]) == (None, None)
     assert reading(manager, posted["id"])["verified_at"] is None
@@ -63,10 +75,10 @@ def test_a_correction_clears_the_verification_but_a_resend_does_not(manager: Act
     assert reverified.json()["verified_at"] is not None
 
 
-def test_verifying_with_a_stale_etag_is_refused(manager: Actor, city: City) -> None:
-    posted = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5").json()
+def test_verifying_with_a_stale_etag_is_refused(manager: Actor, vendor: Actor, city: City) -> None:
+    posted = post_reading(vendor, city.pothole_metric, period="2026-03", value="87.5").json()
     stale = manager.get(f"{API}/readings/{posted['id']}").headers["ETag"]
-    post_reading(manager, city.pothole_metric, period="2026-03", value="86")  # corrected meanwhile
+    post_reading(vendor, city.pothole_metric, period="2026-03", value="86")  # corrected meanwhile
 
     response = manager.post(f"{API}/readings/{posted['id']}/verify", headers={"If-Match": stale})
 
@@ -74,16 +86,30 @@ def test_verifying_with_a_stale_etag_is_refused(manager: Actor, city: City) -> N
     assert reading(manager, posted["id"])["verified_at"] is None
 
 
-def test_a_viewer_cannot_verify(manager: Actor, viewer: Actor, buyer: Actor, city: City) -> None:
-    posted = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5").json()
+def test_a_viewer_cannot_verify(manager: Actor, vendor: Actor, viewer: Actor, buyer: Actor, city: City) -> None:
+    posted = post_reading(vendor, city.pothole_metric, period="2026-03", value="87.5").json()
 
     assert_problem(viewer.post(f"{API}/readings/{posted['id']}/verify"), 403)
     assert_problem(buyer.post(f"{API}/readings/{posted['id']}/verify"), 403)
     assert reading(viewer, posted["id"])["verified_at"] is None
 
 
-def test_verifying_an_unknown_reading_is_not_found(manager: Actor) -> None:
+def test_verifying_an_unknown_reading_is_not_found(manager: Actor, vendor: Actor) -> None:
     assert_problem(manager.post(f"{API}/readings/999999/verify"), 404)
+
+
+def test_nobody_verifies_a_value_they_recorded(
+    manager: Actor, make_actor: Any, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posted = post_reading(manager, city.pothole_metric, period="2026-03", value="87.5").json()
+
+    assert_problem(manager.post(f"{API}/readings/{posted['id']}/verify"), 403, "path.id")
+    colleague = make_actor(Role.contract_manager, (city.transportation,))
+    assert colleague.post(f"{API}/readings/{posted['id']}/verify").status_code == 200
+
+    reconfigure(monkeypatch, separate_verification="false")  # a city of one contract manager may turn it off
+    own = post_reading(manager, city.pothole_metric, period="2026-04", value="88").json()
+    assert manager.post(f"{API}/readings/{own['id']}/verify").status_code == 200
 
 
 # --- period locks ----------------------------------------------------------------------------------

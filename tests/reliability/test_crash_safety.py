@@ -145,7 +145,7 @@ def test_a_batch_cut_off_by_kill_9_lands_whole_or_not_at_all_and_its_retry_lands
     months = _months()
     metric_ids = _add_metrics(observer, city.pothole_metric, -(-BATCH_SIZE // len(months)))
     items = [
-        {"metric_id": metric_id, "period": month, "value": str(70 + (i + j) % 25), "source": "erp"}
+        {"metric_id": metric_id, "period": month, "value": str(70 + (i + j) % 25)}
         for i, metric_id in enumerate(metric_ids)
         for j, month in enumerate(months)
     ][:BATCH_SIZE]

@@ -62,9 +62,7 @@ def test_hsts_is_sent_over_https_only(configured: str) -> None:
 
 
 def test_a_trailing_slash_is_not_redirected_to_whatever_host_the_request_names(anonymous: Actor) -> None:
-    response = anonymous.get(
-        "/public/v1/contracts/", headers={"Host": "evil.example"}, follow_redirects=False
-    )
+    response = anonymous.get("/public/v1/contracts/", headers={"Host": "evil.example"}, follow_redirects=False)
 
     assert response.status_code == 404
     assert "location" not in response.headers

@@ -26,13 +26,9 @@ def legacy(admin: Actor, city: City, session: Session) -> dict[str, int]:
     assert admin.post(f"{API}/metrics/{city.pothole_metric}/readings", json={"period": "2025-08", "value": "41"})
     columns = ", ".join(c.name for c in Metric.__table__.columns if c.name not in ("id", "code"))  # type: ignore[attr-defined]
     session.execute(text("UPDATE award SET start_date = '0001-01-01' WHERE id = :id"), {"id": city.rehousing_grant})
+    session.execute(text("UPDATE metric SET cadence = 'annual' WHERE id = :id"), {"id": city.rehousing_metric})
     session.execute(
-        text("UPDATE metric SET cadence = 'annual' WHERE id = :id"), {"id": city.rehousing_metric}
-    )
-    session.execute(
-        text(
-            f"INSERT INTO metric (code, {columns}) SELECT 'OPEN-ENDED', {columns} FROM metric WHERE id = :id"
-        ),
+        text(f"INSERT INTO metric (code, {columns}) SELECT 'OPEN-ENDED', {columns} FROM metric WHERE id = :id"),
         {"id": city.pothole_metric},
     )
     open_ended = session.execute(text("SELECT id FROM metric WHERE code = 'OPEN-ENDED'")).scalar_one()
@@ -71,9 +67,7 @@ def test_staff_and_public_reads_succeed_around_an_unreadable_metric(
     _ok(anonymous.get(f"/public/v1/metrics/{legacy['annual']}"))
 
 
-def test_the_exports_are_complete_around_an_unreadable_metric(
-    legacy: dict[str, int], admin: Actor, city: City
-) -> None:
+def test_the_exports_are_complete_around_an_unreadable_metric(legacy: dict[str, int], admin: Actor, city: City) -> None:
     csv = _ok(admin.get(f"{API}/export/readings.csv")).text
     assert "POT-48H" in csv and csv.endswith("\n")
 

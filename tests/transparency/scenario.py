@@ -162,10 +162,10 @@ def build(admin: Actor, city: City) -> Published:
     reading_ids: dict[str, int] = {}
     for period, value in POTHOLE_READINGS.items():
         note = READING_NOTE if period == "2025-08" else None
-        response = post_reading(admin, city.pothole_metric, period=period, value=value, source="vendor", note=note)
+        response = post_reading(admin, city.pothole_metric, period=period, value=value, note=note)
         reading_ids[period] = created(response)
-    created(post_reading(admin, range_metric, period="2025-09", value="30", source="erp"))
-    created(post_reading(admin, private_metric, period="2025-09", value="412.75", source="erp"))
+    created(post_reading(admin, range_metric, period="2025-09", value="30"))
+    created(post_reading(admin, private_metric, period="2025-09", value="412.75"))
     return Published(
         range_metric=range_metric,
         quarterly_metric=quarterly_metric,
@@ -183,5 +183,5 @@ def build(admin: Actor, city: City) -> Published:
 
 
 def correct_reading(admin: Actor, metric_id: int, period: str, value: str) -> None:
-    response = post_reading(admin, metric_id, period=period, value=value, source="vendor")
+    response = post_reading(admin, metric_id, period=period, value=value)
     assert response.status_code == 200 and response.json()["outcome"] == "corrected", response.text
