@@ -28,7 +28,7 @@ from sqlmodel import Session, SQLModel, col, select
 from app.auth.principal import Reach
 from app.db import utcnow
 from app.events.models import Event
-from app.events.types import EventType
+from app.events.types import INTERNAL, EventType
 
 _WRITTEN = "events_written"
 _listeners: list[Callable[[], None]] = []
@@ -170,7 +170,10 @@ def feed(
         in_reach = [awards.c.vendor_id == reach.vendor_id] if reach.vendor_id is not None else []
         if reach.award_ids is not None:
             in_reach.append(awards.c.id.in_(sorted(reach.award_ids)))
-        statement = statement.where(col(Event.award_id).in_(select(awards.c.id).where(*in_reach)))
+        statement = statement.where(
+            col(Event.award_id).in_(select(awards.c.id).where(*in_reach)),
+            col(Event.type).not_in(sorted(t.value for t in INTERNAL)),
+        )
     wanted = sorted(set(types))
     if wanted:
         statement = statement.where(col(Event.type).in_(wanted))

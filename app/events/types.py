@@ -85,3 +85,14 @@ DESCRIPTIONS: dict[EventType, str] = {
     "its owner is told (payload: endpoint_id, owner_id, url, reason).",
     EventType.award_ending: "A contract or grant ends within 120 or 60 days (payload: days, end_date).",
 }
+
+# The city's internal work: never in the feed of a caller limited to a vendor or to some contracts (a vendor's
+# own feed), whose events are otherwise those of its contracts and grants.
+INTERNAL = frozenset(
+    {
+        EventType.alert_assigned,
+        EventType.meeting_held,
+        EventType.webhook_endpoint_disabled,
+        EventType.period_locked,
+    }
+)

@@ -25,6 +25,9 @@ class StepCreate(BaseModel):
         description="Who does it: city staff of the contract's department, or one of the vendor's people"
     )
     due_date: Day
+    meeting_id: RecordRef | None = Field(
+        default=None, description="The performance meeting where the step was agreed (city staff only)"
+    )
 
 
 class PlanCreate(BaseModel):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.actions import service as actions
 from app.actions.models import ActionItem, ActionStatus
@@ -22,7 +22,7 @@ from app.events import service as events
 from app.events.types import EventType
 from app.kit.pagination import paginate
 from app.kit.preconditions import check_if_match
-from app.kit.problems import Conflict, NotFound
+from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.plans.models import CorrectivePlan, PlanStatus
 from app.plans.schemas import PlanCreate, PlanQuery, PlanUpdate, StepCreate
 
@@ -73,7 +73,13 @@ def _award(session: Session, award_id: int) -> Award:
 
 
 def _new_steps(
-    session: Session, *, plan: CorrectivePlan, award: Award, steps: Sequence[StepCreate], field: str
+    session: Session,
+    *,
+    principal: Principal,
+    plan: CorrectivePlan,
+    award: Award,
+    steps: Sequence[StepCreate],
+    field: str,
 ) -> list[ActionItem]:
     """The plan's steps as action items, each owner checked (a 422 names the step) before anything is written."""
     made = []
@@ -81,6 +87,8 @@ def _new_steps(
         owner = actions.owner_fields(
             session, award=award, user_id=step.owner_user_id, field=field.format(index=index) + ".owner_user_id"
         )
+        if step.meeting_id is not None:
+            _check_meeting(session, principal, award, step.meeting_id, field.format(index=index) + ".meeting_id")
         made.append(
             ActionItem(
                 title=step.title,
@@ -90,10 +98,19 @@ def _new_steps(
                 metric_id=plan.metric_id,
                 award_id=plan.award_id,
                 plan_id=plan.id,
+                meeting_id=step.meeting_id,
                 **owner,
             )
         )
     return made
+
+
+def _check_meeting(session: Session, principal: Principal, award: Award, meeting_id: int, field: str) -> None:
+    """A step links to a meeting of the same contract; meetings are the city's (their notes are internal)."""
+    meetings = SQLModel.metadata.tables["meeting"]  # by table name: meetings sit beside plans
+    owner = session.connection().execute(select(meetings.c.award_id).where(meetings.c.id == meeting_id)).scalar()
+    if principal.is_vendor or owner != award.id:
+        raise InvalidInput.on(field, f"no meeting {meeting_id} on this contract or grant", "unknown_reference")
 
 
 def _write_steps(session: Session, *, principal: Principal, award: Award, steps: list[ActionItem]) -> None:
@@ -157,7 +174,9 @@ def propose(session: Session, *, principal: Principal, alert_id: int, data: Plan
     award = _award(session, alert.award_id)
     session.add(plan)
     session.flush()
-    steps = _new_steps(session, plan=plan, award=award, steps=data.steps, field="body.steps.{index}")
+    steps = _new_steps(
+        session, principal=principal, plan=plan, award=award, steps=data.steps, field="body.steps.{index}"
+    )
     audit.record_creation(session, actor=principal, entity="plan", created=plan)
     _write_steps(session, principal=principal, award=award, steps=steps)
     _event(session, plan, EventType.plan_proposed, now, steps=len(steps), proposed_by=principal.subject)
@@ -202,7 +221,7 @@ def add_step(session: Session, *, principal: Principal, plan_id: int, data: Step
     if plan.status not in OPEN:
         raise Conflict(f"plan {plan_id} is {plan.status.value}; steps are added while it is proposed or agreed")
     award = _award(session, plan.award_id)
-    [step] = _new_steps(session, plan=plan, award=award, steps=[data], field="body")
+    [step] = _new_steps(session, principal=principal, plan=plan, award=award, steps=[data], field="body")
     _touch(session, plan, utcnow())
     _write_steps(session, principal=principal, award=award, steps=[step])
     session.commit()

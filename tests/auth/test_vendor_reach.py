@@ -20,6 +20,7 @@ from app.auth.roles import Role, Scope, is_allowed
 from app.db import utcnow
 from tests.auth.helpers import API, add_service_account, service_account_actor
 from tests.auth.test_role_matrix import OPERATIONS, WITHOUT_SIGN_IN, Operation, concrete_url, request_for
+from tests.events.test_outbox import settle
 from tests.evidence.files import pdf
 from tests.support import Actor, City, assert_problem, closed_months, contract_payload, created, metric_payload
 
@@ -280,3 +281,26 @@ def test_a_service_account_is_limited_when_it_is_created(admin: Actor, city: Cit
         422,
         "body.award_ids",
     )
+
+
+def test_a_vendors_feed_carries_only_its_contracts_events_and_none_of_the_citys_internal_work(
+    safe_haven: dict[str, int], city: City, admin: Actor, manager: Actor, session: Session, client: TestClient
+) -> None:
+    month = closed_months(1)[0]
+    admin.post(f"{API}/metrics/{city.pothole_metric}/readings", json={"period": month, "value": "20"})
+    [alert] = admin.get(f"{API}/alerts", params={"award_id": city.pothole_contract, "kind": "performance"}).json()[
+        "items"
+    ]
+    assign = admin.post(f"{API}/alerts/{alert['id']}/assign", json={"assignee_id": manager.user_id})
+    assert assign.status_code == 200, assign.text
+    feed_reader = service_account_actor(
+        client, add_service_account(session, [Scope.events_read.value], vendor_id=city.paving_vendor)
+    )
+    settle()
+
+    events = feed_reader.get(f"{API}/events", params={"limit": 500}).json()["items"]
+
+    assert events, "the pothole contract's alert should be in its vendor's feed"
+    assert {event["award_id"] for event in events} == {city.pothole_contract}
+    assert "alert.opened" in {event["type"] for event in events}
+    assert "alert.assigned" not in {event["type"] for event in events}
