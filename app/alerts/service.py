@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, union
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import Date, Integer, String, and_, column, false, func, or_, table, union
+from sqlmodel import Session, col, select
 
 from app.accounts.service import department_ids_of
 from app.alerts.models import Alert, AlertEvent, AlertOutcome, AlertStatus
@@ -33,6 +33,19 @@ from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.kit.sql import in_values
 
 SYSTEM_ACTOR = "system"
+
+# The alert dialogue's and the corrective plans' tables, named here: their packages sit beside this one (and
+# import it), and a process that never imported them (a sweep worker) still reads them.
+_QUESTIONS = table(
+    "alert_question",
+    column("id", Integer),
+    column("alert_id", Integer),
+    column("status", String),
+    column("reply_by", Date),
+    column("overdue_since", Date),
+)
+_ANSWERS = table("alert_answer", column("question_id", Integer))
+_PLANS = table("corrective_plan", column("alert_id", Integer), column("status", String))
 
 
 def open_alerts_for(session: Session, metric_ids: Iterable[int]) -> dict[int, dict[AlertKind, Alert]]:
@@ -326,8 +339,7 @@ def _in_conversation(session: Session, alert_ids: Sequence[int]) -> set[int]:
     packages sit beside this one). Such an alert is closed by a person, with an outcome, never automatically."""
     if not alert_ids:
         return set()
-    tables = SQLModel.metadata.tables
-    questions, plans = tables["alert_question"], tables["corrective_plan"]
+    questions, plans = _QUESTIONS, _PLANS
     asked = select(questions.c.alert_id).where(questions.c.alert_id.in_(alert_ids), questions.c.status != "withdrawn")
     planned = select(plans.c.alert_id).where(
         plans.c.alert_id.in_(alert_ids), plans.c.status.in_(["proposed", "agreed", "completed"])
@@ -615,8 +627,7 @@ def shown_to(session: Session, *, principal: Principal, alerts: Sequence[Alert])
 
 def conversation(session: Session, *, alert_id: int, today: date) -> dict[str, Any]:
     """Counts of the alert's questions, answers and plans (their packages sit beside this one: by table name)."""
-    tables = SQLModel.metadata.tables
-    questions, answers, plans = tables["alert_question"], tables["alert_answer"], tables["corrective_plan"]
+    questions, answers, plans = _QUESTIONS, _ANSWERS, _PLANS
     connection = session.connection()
     asked = connection.execute(
         select(

@@ -104,6 +104,10 @@ def test_the_published_contract_holds_for_every_role(
         "--seed",
         os.environ.get("RDC_FUZZ_SEED", "20261125"),
         "--no-color",
+        # Shared machines are slow at times: Hypothesis then finds its own data generation "too slow", which says
+        # nothing about the API (seen once, for a 20,000-character text field).
+        "--suppress-health-check",
+        "too_slow",
     ]
     run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     report = run.stdout[-12_000:] + run.stderr[-2_000:]
