@@ -156,20 +156,28 @@ Caller = Callable[[], tuple[Role, frozenset[str], Actor]]
 @pytest.fixture(
     params=["vendor user", "service account limited to the vendor", "service account limited to a contract"]
 )
+def caller_kind(request: pytest.FixtureRequest, database_url: str) -> str:
+    kind: str = request.param
+    if kind != "vendor user" and database_url.startswith("sqlite"):  # skipped before the city is built
+        pytest.skip("service accounts' reach is the vendor user's SQL, which runs on both databases: PostgreSQL")
+    return kind
+
+
+@pytest.fixture
 def paving_caller(
-    request: pytest.FixtureRequest, city: City, make_actor: Any, client: TestClient, session: Session
+    caller_kind: str, city: City, make_actor: Any, client: TestClient, session: Session
 ) -> tuple[Role, frozenset[str], Actor]:
-    if request.param == "vendor user":
+    if caller_kind == "vendor user":
         return Role.vendor, frozenset(), make_actor(Role.vendor, vendor_id=city.paving_vendor)
     limits: dict[str, Any] = (
-        {"vendor_id": city.paving_vendor} if "vendor" in request.param else {"award_ids": [city.pothole_contract]}
+        {"vendor_id": city.paving_vendor} if "vendor" in caller_kind else {"award_ids": [city.pothole_contract]}
     )
     account = add_service_account(session, ALL_SCOPES, **limits)
     return Role.integration, frozenset(ALL_SCOPES), service_account_actor(client, account)
 
 
 def test_every_route_answers_404_for_another_vendors_records(
-    paving_caller: tuple[Role, frozenset[str], Actor], safe_haven: dict[str, int], city: City
+    caller_kind: str, paving_caller: tuple[Role, frozenset[str], Actor], safe_haven: dict[str, int], city: City
 ) -> None:
     role, scopes, actor = paving_caller
     ids = safe_haven | {"users": 1, "service-accounts": 1, "priorities": city.vision_zero}
@@ -197,7 +205,7 @@ def test_every_route_answers_404_for_another_vendors_records(
 
 
 def test_lists_leave_out_another_vendors_records(
-    paving_caller: tuple[Role, frozenset[str], Actor], safe_haven: dict[str, int], city: City
+    caller_kind: str, paving_caller: tuple[Role, frozenset[str], Actor], safe_haven: dict[str, int], city: City
 ) -> None:
     _, _, actor = paving_caller
     listed = 0
@@ -216,7 +224,7 @@ def test_lists_leave_out_another_vendors_records(
 
 
 def test_a_batch_that_reaches_beyond_the_vendor_is_refused_item_by_item_saying_why(
-    paving_caller: tuple[Role, frozenset[str], Actor], safe_haven: dict[str, int], city: City
+    caller_kind: str, paving_caller: tuple[Role, frozenset[str], Actor], safe_haven: dict[str, int], city: City
 ) -> None:
     _, _, actor = paving_caller
     month = closed_months(1)[0]
