@@ -10,7 +10,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from app.kit.fields import MAX_INT_ID, Day, Flag, Measure
 from app.kit.models import RecordPublic
@@ -181,7 +189,9 @@ class ReadingWriteResult(ReadingPublic):
 class PeriodLockCreate(BaseModel):
     model_config = _STRICT
 
-    award_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, description="Contract or grant; omit for all")
+    award_id: Annotated[int, Strict()] | None = Field(
+        default=None, ge=1, le=MAX_INT_ID, description="Contract or grant; omit for all"
+    )
     locked_through: Day = Field(description="Periods ending on or before this date are closed")
     reason: str = Field(min_length=1, max_length=2000)
 
