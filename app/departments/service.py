@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, select, true
-from sqlmodel import SQLModel, col
+from sqlalchemy import ColumnElement, and_, true
+from sqlmodel import col
 
 from app.auth.principal import Reach
 from app.departments.models import (
@@ -11,7 +11,7 @@ from app.departments.models import (
     DepartmentQuery,
     DepartmentUpdate,
 )
-from app.records.resource import Dependent, Resource
+from app.records.resource import Dependent, Resource, awards_within
 
 
 def department_scope(reach: Reach) -> ColumnElement[bool]:
@@ -19,11 +19,7 @@ def department_scope(reach: Reach) -> ColumnElement[bool]:
     if reach.department_ids is not None:
         conditions.append(col(Department.id).in_(reach.department_ids))
     if reach.by_award:  # the departments of the contracts and grants in reach (the award table is a floor above)
-        awards = SQLModel.metadata.tables["award"]
-        in_reach = [awards.c.vendor_id == reach.vendor_id] if reach.vendor_id is not None else []
-        if reach.award_ids is not None:
-            in_reach.append(awards.c.id.in_(reach.award_ids))
-        conditions.append(col(Department.id).in_(select(awards.c.department_id).where(*in_reach)))
+        conditions.append(col(Department.id).in_(awards_within(reach, "department_id")))
     return and_(true(), *conditions)
 
 

@@ -23,12 +23,13 @@ from typing import Any
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, literal, text, tuple_, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from app.auth.principal import Reach
 from app.db import utcnow
 from app.events.models import Event
 from app.events.types import INTERNAL, EventType
+from app.records.resource import awards_within
 
 _WRITTEN = "events_written"
 _listeners: list[Callable[[], None]] = []
@@ -166,12 +167,8 @@ def feed(
     if reach.department_ids is not None:
         statement = statement.where(col(Event.department_id).in_(sorted(reach.department_ids)))
     if reach.by_award:  # only its contracts' events (the award table is a floor above)
-        awards = SQLModel.metadata.tables["award"]
-        in_reach = [awards.c.vendor_id == reach.vendor_id] if reach.vendor_id is not None else []
-        if reach.award_ids is not None:
-            in_reach.append(awards.c.id.in_(sorted(reach.award_ids)))
         statement = statement.where(
-            col(Event.award_id).in_(select(awards.c.id).where(*in_reach)),
+            col(Event.award_id).in_(awards_within(reach)),
             col(Event.type).not_in(sorted(t.value for t in INTERNAL)),
         )
     wanted = sorted(set(types))

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, MetaData
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, MetaData, Select, select
+from sqlmodel import Session, SQLModel
 
 from app.auth.principal import Principal, Reach
 from app.kit.models import TableBase
@@ -17,6 +17,19 @@ from app.kit.pagination import ListQuery
 # Given what a principal may reach (departments, a vendor, some contracts), a SQL condition selecting the records
 # they may see. Only called for a principal that is not citywide.
 ReachScope = Callable[[Reach], ColumnElement[bool]]
+
+
+def awards_within(reach: Reach, column: str = "id") -> Select[Any]:
+    """`column` of the contracts and grants a vendor or contract limit lets through. By table name: the award
+    table lives on a floor above the callers (departments, vendors, the events feed)."""
+    awards = SQLModel.metadata.tables["award"]
+    limits: list[ColumnElement[bool]] = []
+    if reach.vendor_id is not None:
+        limits.append(awards.c.vendor_id == reach.vendor_id)
+    if reach.award_ids is not None:
+        limits.append(awards.c.id.in_(sorted(reach.award_ids)))
+    return select(awards.c[column]).where(*limits)
+
 
 # The table class a resource reads and writes: every one has id, version, created_at and updated_at.
 M = TypeVar("M", bound=TableBase)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, select, true
-from sqlmodel import SQLModel, col
+from sqlalchemy import ColumnElement, and_, true
+from sqlmodel import col
 
 from app.auth.principal import Reach
-from app.records.resource import Dependent, Resource
+from app.records.resource import Dependent, Resource, awards_within
 from app.vendors.models import Vendor, VendorCreate, VendorPublic, VendorQuery, VendorUpdate
 
 
@@ -15,8 +15,7 @@ def vendor_scope(reach: Reach) -> ColumnElement[bool]:
     if reach.vendor_id is not None:
         conditions.append(col(Vendor.id) == reach.vendor_id)
     if reach.award_ids is not None:  # the award table is a floor above
-        awards = SQLModel.metadata.tables["award"]
-        conditions.append(col(Vendor.id).in_(select(awards.c.vendor_id).where(awards.c.id.in_(reach.award_ids))))
+        conditions.append(col(Vendor.id).in_(awards_within(reach, "vendor_id")))
     return and_(true(), *conditions)
 
 
