@@ -87,6 +87,8 @@ class Settings(BaseSettings):
 
     # Links in e-mail and webhook payloads point here (the address people use to reach this service).
     public_base_url: str = "http://127.0.0.1:8000"
+    # The name residents see on the public pages (the city's, usually).
+    site_name: str = Field(default="City Results", min_length=1, max_length=80)
 
     # E-mail: `smtp` sends through the server below; `console` writes messages to the log; `file` writes each
     # message as an .eml file into `mail_file_dir` (development); `off` sends nothing (in-app inbox only).

@@ -253,6 +253,32 @@ def shortfall(definition: Definition, actual: Decimal, expected: Decimal | None)
     return gap / abs(bound) * HUNDRED
 
 
+Edges = tuple[Decimal | None, Decimal | None]  # (lowest, highest) value inside; None: unbounded on that side
+
+
+def status_edges(definition: Definition, expected: Decimal | None) -> tuple[Edges, Edges] | None:
+    """The tolerance bands in the metric's own unit around a period's expectation: the values that count as on
+    track, and those that are not yet off track (between the two: at risk). None when nothing is expected."""
+    low, high = definition.range_min, definition.range_max
+    ranged = definition.direction == Direction.maintain_range
+    if (ranged and (low is None or high is None)) or (not ranged and expected is None):
+        return None
+
+    def edges(allowed: Decimal) -> Edges:
+        if ranged:
+            assert low is not None and high is not None
+            return low - _tolerance(definition, low, allowed), high + _tolerance(definition, high, allowed)
+        assert expected is not None
+        margin = _tolerance(definition, expected, allowed)
+        return (expected - margin, None) if definition.direction == Direction.increase else (None, expected + margin)
+
+    return edges(definition.at_risk_tolerance), edges(definition.off_track_tolerance)
+
+
+def _tolerance(definition: Definition, bound: Decimal, allowed: Decimal) -> Decimal:
+    return allowed if definition.tolerance_mode == ToleranceMode.absolute else abs(bound) * allowed / HUNDRED
+
+
 def band_status(definition: Definition, measure: Decimal) -> Performance:
     if measure <= definition.at_risk_tolerance:
         return Performance.on_track

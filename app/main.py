@@ -12,6 +12,7 @@ from functools import cache
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app.accounts.router import router as auth_router
@@ -52,8 +53,10 @@ from app.procurements.router import router as procurements_router
 from app.readings.evidence import router as reading_evidence_router
 from app.readings.router import router as readings_router
 from app.status.router import router as status_router
+from app.transparency.pages import router as public_pages_router
 from app.transparency.router import router as transparency_router
 from app.vendors.router import router as vendors_router
+from app.web.docs import STATIC, STATIC_DIRECTORY, docs_router
 from app.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
@@ -105,15 +108,16 @@ def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     docs = settings.serves_docs
+    openapi_url = "/openapi.json"
     app = FastAPI(
         title="Results Tracker",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
-        openapi_url="/openapi.json" if docs else None,
+        docs_url=None,  # app.web.docs serves /docs and /redoc from vendored assets, not from a CDN
+        redoc_url=None,
+        openapi_url=openapi_url if docs else None,
         redirect_slashes=False,  # a redirect built from the Host header could send a client anywhere
     )
     install_problem_handlers(app, refuse_first=sign_in_missing)
@@ -178,7 +182,11 @@ def create_app() -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(transparency_router)
+    app.include_router(public_pages_router)
     app.include_router(operations_router)
+    app.mount(STATIC, StaticFiles(directory=STATIC_DIRECTORY), name="static")
+    if docs:
+        app.include_router(docs_router(openapi_url, title=app.title))
 
     return app
 

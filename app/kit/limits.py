@@ -23,12 +23,19 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 NO_STORE = (b"cache-control", b"no-store")
 
 
+EMBEDDABLE_PREFIX = "/embed/"  # views made to be framed by other sites (their CSP names frame-ancestors)
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
-    """The security headers for a response; residents' data under /public/ may be embedded by other sites."""
-    if path.startswith("/public/"):
-        return [h for h in SECURITY_HEADERS if h[0] != b"cross-origin-resource-policy"] + [
-            (b"cross-origin-resource-policy", b"cross-origin")
-        ]
+    """The security headers for a response; residents' data under /public/ and the embeddable views may be
+    used by other sites, and only the embeddable views may be framed."""
+    if path.startswith(("/public/", EMBEDDABLE_PREFIX)):
+        framed = path.startswith(EMBEDDABLE_PREFIX)
+        return [
+            h
+            for h in SECURITY_HEADERS
+            if h[0] != b"cross-origin-resource-policy" and not (framed and h[0] == b"x-frame-options")
+        ] + [(b"cross-origin-resource-policy", b"cross-origin")]
     return SECURITY_HEADERS
 
 

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from fastapi import Response
 from pydantic import BaseModel
 
-CACHE_CONTROL = "public, max-age=300"
-
-
-def strong_etag(body: bytes) -> str:
-    """A strong validator: the same bytes always give the same tag, different bytes a different one."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 13.1.2: If-None-Match uses the weak comparison, and `*` matches any current representation."""
-    if not if_none_match:
-        return False
-    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
+from app.web.caching import CACHE_CONTROL, matches, strong_etag
 
 
 def cached_json(model: BaseModel, if_none_match: str | None) -> Response:

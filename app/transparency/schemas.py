@@ -18,6 +18,7 @@ from app.engine import Direction, Freshness, Performance
 from app.kit.fields import MAX_INT_ID
 from app.kit.pagination import ListQuery
 from app.periods import Cadence
+from app.transparency.standing import Standing
 
 
 class _Public(BaseModel):
@@ -27,12 +28,37 @@ class _Public(BaseModel):
 # --- priorities ------------------------------------------------------------------------------------
 
 
+class PublicStatusCounts(_Public):
+    """Public metrics by standing: a metric whose data is late counts as `overdue`, never as on track."""
+
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    overdue: int = Field(default=0, description="Not reported recently: a reading is past its deadline")
+    no_data: int = 0
+    evaluation_error: int = 0
+
+
+class PublicChanges(_Public):
+    """How many public metrics moved since `since` (a month ago), judged by their standing."""
+
+    since: date
+    improved: int = Field(default=0, description="Moved towards on track (off track to at risk or on track, ...)")
+    worsened: int = Field(default=0, description="Moved away from on track")
+    stopped_reporting: int = Field(default=0, description="A reading became overdue")
+    resumed_reporting: int = Field(default=0, description="Reported again after being overdue")
+
+
 class PublicPriority(_Public):
     id: int
     code: str
     title: str
     description: str | None
     target_year: int | None
+    counts: PublicStatusCounts = Field(
+        description="The public metrics of published contracts and grants that serve it, by standing"
+    )
+    changes: PublicChanges
 
 
 class PublicAwardRef(_Public):
@@ -66,14 +92,6 @@ class PublicVendor(_Public):
     legal_name: str
 
 
-class PublicStatusCounts(_Public):
-    on_track: int = 0
-    at_risk: int = 0
-    off_track: int = 0
-    no_data: int = 0
-    evaluation_error: int = 0
-
-
 class PublicAwardSummary(_Public):
     id: int
     kind: AwardKind
@@ -87,8 +105,15 @@ class PublicAwardSummary(_Public):
     currency: str
     start_date: date
     end_date: date
-    performance: Performance = Field(description="The worst status among its public metrics")
-    counts: PublicStatusCounts = Field(description="Its public metrics by status")
+    performance: Performance = Field(
+        description="The worst verdict on the latest readings of its public metrics (see `standing` for late data)"
+    )
+    standing: Standing = Field(
+        description="What residents are shown: its worst public metric, where late data counts as `overdue`"
+    )
+    freshness: Freshness = Field(description="`overdue` when any public metric's reading is past its deadline")
+    last_reported: date | None = Field(description="End of the latest period any public metric has a reading for")
+    counts: PublicStatusCounts = Field(description="Its public metrics by standing")
 
 
 class PublicInterimTarget(_Public):
@@ -106,6 +131,12 @@ class PublicReading(_Public):
 class PublicReason(_Public):
     code: str
     message: str
+
+
+class PublicForecast(_Public):
+    projected_value: Decimal = Field(description="Where the recent trend leads by the target date")
+    target_date: date
+    based_on: int = Field(description="How many recent readings the trend line goes through")
 
 
 class PublicMetric(_Public):
@@ -126,9 +157,11 @@ class PublicMetric(_Public):
     interim_targets: list[PublicInterimTarget]
     latest_reading: PublicReading | None
     expected_value: Decimal | None = Field(description="What the latest period should have reached")
-    performance: Performance
+    performance: Performance = Field(description="The verdict on the latest reading")
     freshness: Freshness
+    standing: Standing = Field(description="What residents are shown: `overdue` when the data is late")
     projected_miss: bool
+    forecast: PublicForecast | None = Field(description="The trend to the target date (3 readings or more)")
     reasons: list[PublicReason]
     as_of: date
 
@@ -162,6 +195,12 @@ class PublicPeriod(_Public):
     expected_range: tuple[Decimal, Decimal] | None
     actual: Decimal | None
     status: Performance
+    on_track_within: tuple[Decimal | None, Decimal | None] | None = Field(
+        description="Readings from the first to the second value count as on track (null: no limit on that side)"
+    )
+    off_track_outside: tuple[Decimal | None, Decimal | None] | None = Field(
+        description="Readings outside these values are off track; between the two ranges, at risk"
+    )
 
 
 class PublicGoalRef(_Public):
@@ -194,3 +233,11 @@ class PublicAwardQuery(ListQuery):
     department_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     vendor_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID)
     status: PublishedStatus | None = None
+    standing: Standing | None = Field(default=None, description="Only those standing so (see `standing`)")
+    priority_id: int | None = Field(default=None, ge=1, le=MAX_INT_ID, description="Only those serving it")
+
+
+class PublicAwardSearch(PublicAwardQuery):
+    """Contracts and grants together (the search page)."""
+
+    kind: AwardKind | None = None

@@ -7,31 +7,39 @@ within it only goals and metrics marked `is_public` (a public metric under a pri
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, case, exists, func
 from sqlmodel import Session, col, select
 
 from app.auth.principal import SYSTEM
 from app.awards.models import Award, AwardKind, AwardStatus
+from app.db import utcnow
 from app.departments.models import Department
-from app.engine import Evaluation, Performance, PeriodResult, worst
+from app.engine import Edges, Evaluation, Forecast, Freshness, Performance, PeriodResult, status_edges
+from app.engine import worst as worst_performance
 from app.goals.models import Goal
 from app.kit.problems import NotFound
 from app.kit.sql import in_values
 from app.metrics.models import Metric
+from app.periods import Cadence, containing
 from app.priorities.models import Priority
 from app.records import crud
 from app.records.resource import Resource
-from app.status.models import MetricStatus
+from app.status.models import MetricStatus, StatusTransition
 from app.status.schemas import tidy
-from app.status.service import evaluate_metrics
+from app.status.service import evaluate_metrics, evaluate_subjects
 from app.transparency.schemas import (
     PublicAward,
     PublicAwardQuery,
     PublicAwardRef,
+    PublicAwardSearch,
     PublicAwardSummary,
+    PublicChanges,
     PublicDepartment,
+    PublicForecast,
     PublicGoal,
     PublicGoalPriority,
     PublicGoalRef,
@@ -48,6 +56,7 @@ from app.transparency.schemas import (
     PublicStatusCounts,
     PublicVendor,
 )
+from app.transparency.standing import SEVERITY, Standing, change_between, standing_of, worst
 from app.vendors.models import Vendor
 
 PUBLISHED_STATUSES = (AwardStatus.active, AwardStatus.completed)
@@ -88,14 +97,16 @@ def _priority(row: Priority) -> dict[str, Any]:
     return row.model_dump(include=set(PublicPriority.model_fields))
 
 
-def list_priorities(session: Session, query: PublicPriorityQuery) -> dict[str, Any]:
+def list_priorities(session: Session, query: PublicPriorityQuery, *, today: date | None = None) -> dict[str, Any]:
     rows, total = crud.list_records(session, public_priorities_resource(), principal=SYSTEM, query=query)
-    items = [PublicPriority.model_validate(_priority(row)) for row in rows]
+    progress = _PriorityProgress.load(session, [_id(row) for row in rows], today=today or utcnow().date())
+    items = [PublicPriority.model_validate(_priority(row) | progress.of(_id(row))) for row in rows]
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
 
 
-def read_priority(session: Session, priority_id: int) -> PublicPriorityDetail:
+def read_priority(session: Session, priority_id: int, *, today: date | None = None) -> PublicPriorityDetail:
     priority = crud.get_record(session, public_priorities_resource(), principal=SYSTEM, record_id=priority_id)
+    progress = _PriorityProgress.load(session, [priority_id], today=today or utcnow().date())
     rows = session.exec(
         select(Goal, Award)
         .join(Award, col(Award.id) == Goal.award_id)
@@ -103,40 +114,163 @@ def read_priority(session: Session, priority_id: int) -> PublicPriorityDetail:
         .order_by(col(Goal.id))
     ).all()
     goals = [PublicPriorityGoal(id=_id(goal), title=goal.title, award=_award_ref(award)) for goal, award in rows]
-    return PublicPriorityDetail(**_priority(priority), goals=goals)
+    return PublicPriorityDetail(**_priority(priority), **progress.of(priority_id), goals=goals)
+
+
+@dataclass
+class _PriorityProgress:
+    """Each priority's public metrics by standing now, and how they moved over the last month."""
+
+    counts: dict[int, PublicStatusCounts]
+    changes: dict[int, PublicChanges]
+    since: date
+
+    def of(self, priority_id: int) -> dict[str, Any]:
+        return {
+            "counts": self.counts.get(priority_id, PublicStatusCounts()),
+            "changes": self.changes.get(priority_id, PublicChanges(since=self.since)),
+        }
+
+    @classmethod
+    def load(cls, session: Session, priority_ids: Sequence[int], *, today: date) -> _PriorityProgress:
+        since = today - timedelta(days=30)
+        if not priority_ids:
+            return cls({}, {}, since)
+        serving = (
+            *public_metrics(),
+            published_awards(),
+            col(Goal.priority_id).in_(priority_ids),
+        )
+        now: dict[int, _Now] = {}
+        counts: dict[int, PublicStatusCounts] = {}
+        for metric_id, priority_id, performance, freshness in session.exec(
+            select(col(Metric.id), col(Goal.priority_id), MetricStatus.performance, MetricStatus.freshness)
+            .join(Goal, col(Goal.id) == Metric.goal_id)
+            .join(Award, col(Award.id) == Metric.award_id)
+            .outerjoin(MetricStatus, col(MetricStatus.metric_id) == Metric.id)
+            .where(*serving)
+        ).all():
+            current = _Now(int(priority_id or 0), performance, freshness)
+            now[int(metric_id or 0)] = current
+            tally = counts.setdefault(current.priority_id, PublicStatusCounts())
+            setattr(tally, current.standing.value, getattr(tally, current.standing.value) + 1)
+        transitions = session.exec(
+            select(StatusTransition.metric_id, StatusTransition.dimension, StatusTransition.from_status)
+            .join(Metric, col(Metric.id) == StatusTransition.metric_id)
+            .join(Goal, col(Goal.id) == Metric.goal_id)
+            .join(Award, col(Award.id) == Metric.award_id)
+            .where(
+                *serving,
+                col(StatusTransition.occurred_at) >= datetime.combine(since, time(), UTC),
+                StatusTransition.dimension != "forecast",
+            )
+            .order_by(col(StatusTransition.occurred_at), col(StatusTransition.id))
+        ).all()
+        changes: dict[int, PublicChanges] = {}
+        for metric_id, before in _standings_before(transitions, now).items():
+            change = change_between(before, now[metric_id].standing)
+            if change is not None:
+                moved = changes.setdefault(now[metric_id].priority_id, PublicChanges(since=since))
+                setattr(moved, change.value, getattr(moved, change.value) + 1)
+        return cls(counts, changes, since)
+
+
+@dataclass(frozen=True)
+class _Now:
+    priority_id: int
+    performance: str | None
+    freshness: str | None
+
+    @property
+    def standing(self) -> Standing:
+        return standing_of(self.performance, self.freshness)
+
+
+def _standings_before(transitions: Sequence[tuple[int, str, str | None]], now: dict[int, _Now]) -> dict[int, Standing]:
+    """Each metric's standing at the start of the window: the first transition of a dimension in the window
+    tells what it was then; a dimension without one has not moved. Metrics first evaluated within the window
+    (a transition from nothing) are new, not news."""
+    first: dict[int, dict[str, str | None]] = {}
+    for metric_id, dimension, from_status in transitions:
+        first.setdefault(int(metric_id), {}).setdefault(dimension, from_status)
+    before: dict[int, Standing] = {}
+    for metric_id, was in first.items():
+        if metric_id not in now or any(status is None for status in was.values()):
+            continue
+        current = now[metric_id]
+        before[metric_id] = standing_of(
+            was.get("performance", current.performance), was.get("freshness", current.freshness)
+        )
+    return before
 
 
 # --- contracts and grants --------------------------------------------------------------------------
 
 
-def public_awards_resource(kind: AwardKind) -> Resource:
+def public_awards_resource(kind: AwardKind | None) -> Resource:
+    """Published contracts (or grants); both kinds together, for the search page, when `kind` is None."""
     return Resource(
-        name=kind.value,
-        area=f"{kind.value}s",
+        name=kind.value if kind else "award",
+        area=f"{kind.value}s" if kind else "awards",
         model=Award,
         create_schema=PublicAwardQuery,
         update_schema=PublicAwardQuery,
         public_schema=PublicAwardSummary,
-        query_schema=PublicAwardQuery,
+        query_schema=PublicAwardSearch if kind is None else PublicAwardQuery,
         sortable=("id", "number", "title", "value", "start_date", "end_date"),
         search_columns=("title", "number"),
-        fixed={"kind": kind},
-        custom_filters={"status": lambda value: col(Award.status) == AwardStatus(value)},
+        fixed={"kind": kind} if kind else {},
+        custom_filters={
+            "status": lambda value: col(Award.status) == AwardStatus(value),
+            "standing": lambda value: award_standing_rank() == SEVERITY[Standing(value)],
+            "priority_id": serves_priority,
+        },
+    )
+
+
+def award_standing_rank() -> ColumnElement[int]:
+    """The award's standing as its SEVERITY rank, in SQL: the worst of its public metrics' stored standings
+    (no public metric, or none evaluated yet: no data)."""
+    metric_rank = case(
+        (col(MetricStatus.freshness) == Freshness.overdue, SEVERITY[Standing.overdue]),
+        *(
+            (col(MetricStatus.performance) == Performance(standing.value), SEVERITY[standing])
+            for standing in (Standing.on_track, Standing.at_risk, Standing.off_track, Standing.evaluation_error)
+        ),
+        else_=SEVERITY[Standing.no_data],
+    )
+    worst_of_metrics = (
+        select(func.max(metric_rank))
+        .select_from(Metric)
+        .join(Goal, col(Goal.id) == Metric.goal_id)
+        .outerjoin(MetricStatus, col(MetricStatus.metric_id) == Metric.id)
+        .where(col(Metric.award_id) == Award.id, *public_metrics())
+        .correlate(Award)
+        .scalar_subquery()
+    )
+    return func.coalesce(worst_of_metrics, SEVERITY[Standing.no_data])
+
+
+def serves_priority(priority_id: int) -> ColumnElement[bool]:
+    return exists(
+        select(Goal.id).where(
+            col(Goal.award_id) == Award.id, Goal.priority_id == priority_id, col(Goal.is_public).is_(True)
+        )
     )
 
 
 def list_awards(
-    session: Session, kind: AwardKind, query: PublicAwardQuery, *, fiscal_start_month: int
+    session: Session, kind: AwardKind | None, query: PublicAwardQuery, *, fiscal_start_month: int
 ) -> dict[str, Any]:
     rows, total = crud.list_records(
         session, public_awards_resource(kind), principal=SYSTEM, query=query, where=(published_awards(),)
     )
     awards: list[Award] = list(rows)
     metrics = _public_metrics_of(session, [_id(a) for a in awards])
-    performances = _stored_performance(session, [_id(m) for m in metrics], fiscal_start_month=fiscal_start_month)
-    by_award: dict[int, list[Performance]] = {}
+    states = _stored_states(session, metrics, fiscal_start_month=fiscal_start_month)
+    by_award: dict[int, list[_State]] = {}
     for metric in metrics:
-        by_award.setdefault(metric.award_id or 0, []).append(performances[_id(metric)])
+        by_award.setdefault(metric.award_id or 0, []).append(states[_id(metric)])
     context = _Context.load(session, awards)
     items = [_summary(award, context, by_award.get(_id(award), [])) for award in awards]
     return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
@@ -161,8 +295,8 @@ def read_award(session: Session, kind: AwardKind, award_id: int, *, fiscal_start
         )
         for goal in goals
     ]
-    performances = [evaluations[_id(m)].performance for m in metrics]
-    return PublicAward(**_summary(award, context, performances).model_dump(), goals=public_goals)
+    states = [_State.of(evaluations[_id(m)]) for m in metrics]
+    return PublicAward(**_summary(award, context, states).model_dump(), goals=public_goals)
 
 
 def read_metric(session: Session, metric_id: int, *, fiscal_start_month: int) -> PublicMetricDetail:
@@ -175,24 +309,40 @@ def read_metric(session: Session, metric_id: int, *, fiscal_start_month: int) ->
     if row is None:
         raise NotFound(f"metric {metric_id} is not published")
     metric, goal, award = row
-    evaluation = evaluate_metrics(session, [metric_id], fiscal_start_month=fiscal_start_month)[metric_id]
-    periods = [
-        PublicPeriod(
-            period=p.label,
-            start=p.period.start,
-            end=p.period.end,
-            expected=tidy(p.expected),
-            expected_range=p.expected_range,
-            actual=tidy(p.actual),
-            status=p.status,
-        )
-        for p in evaluation.periods
-    ]
+    ((subject, evaluation),) = evaluate_subjects(session, [metric_id], fiscal_start_month=fiscal_start_month)
+    periods = [_period(p, status_edges(subject.definition, p.expected)) for p in evaluation.periods]
     return PublicMetricDetail(
         **_metric(metric, evaluation).model_dump(),
         award=_award_ref(award),
         goal=PublicGoalRef(id=_id(goal), title=goal.title),
         periods=periods,
+    )
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the search page offers to filter by: only departments, vendors and priorities with something published."""
+
+    departments: list[PublicDepartment]
+    vendors: list[PublicVendor]
+    priorities: list[PublicGoalPriority]
+
+
+def filter_choices(session: Session) -> FilterChoices:
+    published = select(Award.department_id, Award.vendor_id).where(published_awards()).subquery()
+    departments = session.exec(
+        select(Department).where(col(Department.id).in_(select(published.c.department_id))).order_by(Department.name)
+    ).all()
+    vendors = session.exec(
+        select(Vendor).where(col(Vendor.id).in_(select(published.c.vendor_id))).order_by(Vendor.legal_name)
+    ).all()
+    priorities = session.exec(
+        select(Priority).where(col(Priority.is_public).is_(True)).order_by(col(Priority.title))
+    ).all()
+    return FilterChoices(
+        departments=[PublicDepartment(id=_id(d), code=d.code, name=d.name) for d in departments],
+        vendors=[PublicVendor(id=_id(v), legal_name=v.legal_name) for v in vendors],
+        priorities=[PublicGoalPriority(id=_id(p), code=p.code, title=p.title) for p in priorities],
     )
 
 
@@ -225,24 +375,50 @@ def _public_metrics_of(session: Session, award_ids: Sequence[int]) -> list[Metri
     )
 
 
-def _stored_performance(
-    session: Session, metric_ids: Sequence[int], *, fiscal_start_month: int
-) -> dict[int, Performance]:
-    """Each metric's latest stored performance (as the portfolio shows it); evaluated now where none is stored."""
-    if not metric_ids:
+@dataclass(frozen=True)
+class _State:
+    """What a list needs of a metric's evaluation: its verdict, whether data is late, and its latest period."""
+
+    performance: Performance
+    freshness: Freshness
+    last_reported: date | None
+
+    @property
+    def standing(self) -> Standing:
+        return standing_of(self.performance, self.freshness)
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> _State:
+        latest = evaluation.latest
+        return cls(evaluation.performance, evaluation.freshness, latest.period.end if latest else None)
+
+
+def _stored_states(session: Session, metrics: Sequence[Metric], *, fiscal_start_month: int) -> dict[int, _State]:
+    """Each metric's latest stored evaluation (as the portfolio shows it); evaluated now where none is stored."""
+    if not metrics:
         return {}
     dialect = session.get_bind().dialect.name
-    stored = dict(
-        session.exec(
-            select(MetricStatus.metric_id, MetricStatus.performance).where(
-                in_values(MetricStatus.metric_id, metric_ids, dialect=dialect)
-            )
+    cadences = {_id(m): m.cadence for m in metrics}
+    stored = {
+        int(metric_id): _State(
+            Performance(performance), Freshness(freshness), _period_end(start, cadences[metric_id], fiscal_start_month)
+        )
+        for metric_id, performance, freshness, start in session.exec(
+            select(
+                MetricStatus.metric_id,
+                MetricStatus.performance,
+                MetricStatus.freshness,
+                col(MetricStatus.latest_period_start),
+            ).where(in_values(MetricStatus.metric_id, list(cadences), dialect=dialect))
         ).all()
-    )
-    missing = [i for i in metric_ids if i not in stored]
+    }
+    missing = [i for i in cadences if i not in stored]
     evaluations = evaluate_metrics(session, missing, fiscal_start_month=fiscal_start_month) if missing else {}
-    fresh = {i: evaluation.performance for i, evaluation in evaluations.items()}
-    return {i: Performance(stored[i]) if i in stored else fresh[i] for i in metric_ids}
+    return stored | {i: _State.of(evaluation) for i, evaluation in evaluations.items()}
+
+
+def _period_end(start: date | None, cadence: Cadence, fiscal_start_month: int) -> date | None:
+    return containing(start, cadence, fiscal_start_month=fiscal_start_month).end if start else None
 
 
 def _priorities_of(session: Session, ids: Iterable[int]) -> dict[int, PublicGoalPriority]:
@@ -273,12 +449,13 @@ class _Context:
         return cls({_id(d): d for d in departments}, {_id(v): v for v in vendors})
 
 
-def _summary(award: Award, context: _Context, performances: Sequence[Performance]) -> PublicAwardSummary:
+def _summary(award: Award, context: _Context, states: Sequence[_State]) -> PublicAwardSummary:
     department = context.departments[award.department_id]
     vendor = context.vendors[award.vendor_id]
     counts = PublicStatusCounts()
-    for performance in performances:
-        setattr(counts, performance.value, getattr(counts, performance.value) + 1)
+    for state in states:
+        setattr(counts, state.standing.value, getattr(counts, state.standing.value) + 1)
+    reported = [state.last_reported for state in states if state.last_reported is not None]
     return PublicAwardSummary(
         id=_id(award),
         kind=award.kind,
@@ -292,8 +469,33 @@ def _summary(award: Award, context: _Context, performances: Sequence[Performance
         currency=award.currency,
         start_date=award.start_date,
         end_date=award.end_date,
-        performance=worst(list(performances)),
+        performance=worst_performance([state.performance for state in states]),
+        standing=worst(state.standing for state in states),
+        freshness=_freshness_of(states),
+        last_reported=max(reported, default=None),
         counts=counts,
+    )
+
+
+def _freshness_of(states: Sequence[_State]) -> Freshness:
+    found = {state.freshness for state in states}
+    return next((f for f in (Freshness.overdue, Freshness.current) if f in found), Freshness.not_due)
+
+
+def _period(result: PeriodResult, edges: tuple[Edges, Edges] | None) -> PublicPeriod:
+    def tidied(pair: Edges) -> Edges:
+        return tidy(pair[0]), tidy(pair[1])
+
+    return PublicPeriod(
+        period=result.label,
+        start=result.period.start,
+        end=result.period.end,
+        expected=tidy(result.expected),
+        expected_range=result.expected_range,
+        actual=tidy(result.actual),
+        status=result.status,
+        on_track_within=tidied(edges[0]) if edges else None,
+        off_track_outside=tidied(edges[1]) if edges else None,
     )
 
 
@@ -307,6 +509,15 @@ def _reading(result: PeriodResult | None) -> PublicReading | None:
         return None
     span = result.period
     return PublicReading(period=result.label, period_start=span.start, period_end=span.end, value=value)
+
+
+def _forecast(forecast: Forecast | None) -> PublicForecast | None:
+    if forecast is None:
+        return None
+    projected = tidy(forecast.projected_value)
+    if projected is None:
+        return None
+    return PublicForecast(projected_value=projected, target_date=forecast.target_date, based_on=forecast.based_on)
 
 
 def _metric(metric: Metric, evaluation: Evaluation) -> PublicMetric:
@@ -333,7 +544,9 @@ def _metric(metric: Metric, evaluation: Evaluation) -> PublicMetric:
         expected_value=tidy(latest.expected) if latest else None,
         performance=evaluation.performance,
         freshness=evaluation.freshness,
+        standing=standing_of(evaluation.performance, evaluation.freshness),
         projected_miss=evaluation.projected_miss,
+        forecast=_forecast(evaluation.forecast),
         reasons=[PublicReason(code=r.code, message=r.public_message) for r in evaluation.reasons],
         as_of=evaluation.as_of,
     )

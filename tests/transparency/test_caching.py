@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.transparency.caching import matches, strong_etag
+from app.web.caching import matches, strong_etag
 from tests.support import Actor, City, assert_problem
 from tests.transparency.scenario import Published, correct_reading
 

@@ -19,7 +19,7 @@ from app.transparency.router import PUBLIC_PREFIX
 from tests.transparency.fields import response_fields
 
 PAGE = {"items", "limit", "offset", "total"}
-PRIORITY = {"id", "code", "title", "description", "target_year"}
+PRIORITY = {"id", "code", "title", "description", "target_year", "counts", "changes"}  # counts of public metrics
 AWARD_SUMMARY = {
     "id",
     "kind",
@@ -34,6 +34,9 @@ AWARD_SUMMARY = {
     "start_date",
     "end_date",
     "performance",
+    "standing",  # derived from the public metrics' statuses and freshness
+    "freshness",
+    "last_reported",  # the end of a reported period: not when or by whom it was recorded
     "counts",
 }
 METRIC = {
@@ -56,10 +59,12 @@ METRIC = {
     "expected_value",
     "performance",
     "freshness",
+    "standing",
     "projected_miss",
+    "forecast",  # the trend line through public readings, to the public target date
     "reasons",  # the engine's reasons in numbers, never alert comments
     "as_of",
-}  # never the tolerance bands, validity bounds, grace days or data source
+}  # never the tolerance settings, validity bounds, grace days or data source (each period's edges in values: yes)
 
 ALLOWED: dict[str, set[str]] = {
     "Page_PublicPriority_": PAGE,
@@ -72,7 +77,8 @@ ALLOWED: dict[str, set[str]] = {
     "PublicAward": AWARD_SUMMARY | {"goals"},
     "PublicDepartment": {"id", "code", "name"},
     "PublicVendor": {"id", "legal_name"},
-    "PublicStatusCounts": {"on_track", "at_risk", "off_track", "no_data", "evaluation_error"},
+    "PublicStatusCounts": {"on_track", "at_risk", "off_track", "overdue", "no_data", "evaluation_error"},
+    "PublicChanges": {"since", "improved", "worsened", "stopped_reporting", "resumed_reporting"},
     "PublicGoal": {"id", "title", "description", "priority", "metrics"},
     "PublicGoalPriority": {"id", "code", "title"},
     "PublicGoalRef": {"id", "title"},
@@ -81,7 +87,18 @@ ALLOWED: dict[str, set[str]] = {
     "PublicInterimTarget": {"period", "value"},
     "PublicReading": {"period", "period_start", "period_end", "value"},
     "PublicReason": {"code", "message"},
-    "PublicPeriod": {"period", "start", "end", "expected", "expected_range", "actual", "status"},
+    "PublicPeriod": {
+        "period",
+        "start",
+        "end",
+        "expected",
+        "expected_range",
+        "actual",
+        "status",
+        "on_track_within",  # the band the chart draws, in the metric's unit
+        "off_track_outside",
+    },
+    "PublicForecast": {"projected_value", "target_date", "based_on"},
 }
 # Words that must never name a public field, whatever the schema.
 FORBIDDEN = ("contact", "email", "phone", "address", "note", "comment", "recorded_by", "verified", "audit", "password")

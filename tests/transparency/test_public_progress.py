@@ -73,8 +73,21 @@ def test_a_resident_follows_a_contract_target_baseline_latest_reading_and_status
 
     crew = metrics["CREW-RESPONSE"]
     assert (crew["range_min"], crew["range_max"], crew["performance"]) == ("4", "24", "off_track")
-    assert contract["performance"] == "off_track"  # the worst of its public metrics
-    assert contract["counts"] == {"on_track": 1, "at_risk": 0, "off_track": 1, "no_data": 0, "evaluation_error": 0}
+    assert contract["performance"] == "off_track"  # the worst verdict on its public metrics' latest readings
+    # Nothing has been reported since September 2025: late data never looks green, in the counts either.
+    assert (contract["standing"], contract["freshness"], contract["last_reported"]) == (
+        "overdue",
+        "overdue",
+        "2025-09-30",
+    )
+    assert contract["counts"] == {
+        "on_track": 0,
+        "at_risk": 0,
+        "off_track": 0,
+        "overdue": 2,
+        "no_data": 0,
+        "evaluation_error": 0,
+    }
 
 
 def test_a_resident_sees_one_metric_period_by_period(resident: Actor, city: City, published: Published) -> None:
@@ -166,4 +179,5 @@ def test_a_corrected_reading_shows_up_for_residents(
     assert metric["latest_reading"]["value"] == "61"
     assert metric["performance"] == "off_track"
     listed = _ok(resident.get(f"{PUBLIC}/contracts"))["items"][0]
-    assert listed["counts"]["off_track"] == 2  # the stored statuses were refreshed by the write
+    assert listed["performance"] == "off_track"
+    assert listed["counts"]["overdue"] == 2  # still not reported since: late whatever the correction says
