@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from threading import Lock
+from xml.etree import ElementTree
 
 import pygal
 from pygal.style import Style
@@ -116,7 +117,6 @@ def render(metric: PublicMetricDetail, size: Size = FULL) -> bytes:
         truncate_label=-1,
         print_values=False,
         explicit_size=False,
-        disable_xml_declaration=False,
         title=None,
     )
     chart.x_labels = _month_ticks(metric)
@@ -125,7 +125,16 @@ def render(metric: PublicMetricDetail, size: Size = FULL) -> bytes:
         if drawn.dashes:
             stroke["dasharray"] = drawn.dashes
         chart.add(drawn.title, drawn.points, show_dots=drawn.dots, stroke_style=stroke)
-    return bytes(chart.render())
+    tree = chart.render_tree()
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.endswith(
+                "script"
+            ):  # pygal's tooltip config: an image runs no script, so none is sent
+                parent.remove(child)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(
+        tree, encoding="utf-8", xml_declaration=False
+    )
 
 
 class RenderCache:
