@@ -9,11 +9,9 @@ import csv
 import io
 import re
 from collections import deque
-from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import httpx
-import pytest
 
 from tests.support import Actor, City
 from tests.transparency.scenario import READING_NOTE, VENDOR_CONTACT, VENDOR_EMAIL, VENDOR_PHONE, Published
