@@ -81,7 +81,7 @@ def test_a_resident_reads_the_city_priorities_and_how_they_are_going(
     home = _page(resident, "/").text
 
     assert "What the city is trying to achieve" in home
-    assert '<a href="/priorities/%d">Vision Zero: zero traffic deaths by 2030</a>' % city.vision_zero in home
+    assert f'<a href="/priorities/{city.vision_zero}">Vision Zero: zero traffic deaths by 2030</a>' in home
     # Nothing has been reported since September 2025: late data is never counted as on track.
     api = resident.get(f"{PUBLIC}/priorities/{city.vision_zero}").json()
     assert api["counts"]["on_track"] == 0 and api["counts"]["overdue"] == 2
