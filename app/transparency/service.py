@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.auth.principal import SYSTEM
@@ -141,31 +142,44 @@ class _PriorityProgress:
             published_awards(),
             col(Goal.priority_id).in_(priority_ids),
         )
-        now: dict[int, _Now] = {}
         counts: dict[int, PublicStatusCounts] = {}
-        for metric_id, priority_id, performance, freshness in session.exec(
-            select(col(Metric.id), col(Goal.priority_id), MetricStatus.performance, MetricStatus.freshness)
+        for priority_id, performance, freshness, how_many in session.exec(
+            select(col(Goal.priority_id), MetricStatus.performance, MetricStatus.freshness, func.count())
+            .select_from(Metric)
             .join(Goal, col(Goal.id) == Metric.goal_id)
             .join(Award, col(Award.id) == Metric.award_id)
             .outerjoin(MetricStatus, col(MetricStatus.metric_id) == Metric.id)
             .where(*serving)
+            .group_by(col(Goal.priority_id), MetricStatus.performance, MetricStatus.freshness)
         ).all():
-            current = _Now(int(priority_id or 0), performance, freshness)
-            now[int(metric_id or 0)] = current
-            tally = counts.setdefault(current.priority_id, PublicStatusCounts())
-            setattr(tally, current.standing.value, getattr(tally, current.standing.value) + 1)
-        transitions = session.exec(
-            select(StatusTransition.metric_id, StatusTransition.dimension, StatusTransition.from_status)
+            standing = standing_of(performance, freshness).value
+            tally = counts.setdefault(int(priority_id or 0), PublicStatusCounts())
+            setattr(tally, standing, getattr(tally, standing) + int(how_many))
+        now: dict[int, _Now] = {}
+        transitions: list[tuple[int, str, str | None]] = []
+        # Six columns: more than sqlmodel's typed select() takes, so SQLAlchemy's.
+        for metric_id, dimension, from_status, priority_id, performance, freshness in session.execute(
+            sa_select(
+                col(StatusTransition.metric_id),
+                col(StatusTransition.dimension),
+                col(StatusTransition.from_status),
+                col(Goal.priority_id),
+                col(MetricStatus.performance),
+                col(MetricStatus.freshness),
+            )
             .join(Metric, col(Metric.id) == StatusTransition.metric_id)
             .join(Goal, col(Goal.id) == Metric.goal_id)
             .join(Award, col(Award.id) == Metric.award_id)
+            .join(MetricStatus, col(MetricStatus.metric_id) == Metric.id)
             .where(
                 *serving,
                 col(StatusTransition.occurred_at) >= datetime.combine(since, time(), UTC),
                 StatusTransition.dimension != "forecast",
             )
             .order_by(col(StatusTransition.occurred_at), col(StatusTransition.id))
-        ).all()
+        ).all():
+            now[metric_id] = _Now(int(priority_id or 0), performance, freshness)
+            transitions.append((metric_id, dimension, from_status))
         changes: dict[int, PublicChanges] = {}
         for metric_id, before in _standings_before(transitions, now).items():
             change = change_between(before, now[metric_id].standing)
