@@ -174,7 +174,7 @@ class _PriorityProgress:
             .where(
                 *serving,
                 col(StatusTransition.occurred_at) >= datetime.combine(since, time(), UTC),
-                StatusTransition.dimension != "forecast",
+                col(StatusTransition.dimension) != "forecast",
             )
             .order_by(col(StatusTransition.occurred_at), col(StatusTransition.id))
         ).all():
