@@ -5,6 +5,7 @@ Jinja filters for every page; plain functions, so they are tested without a temp
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -94,6 +95,23 @@ def ago(day: date | None, today: date) -> str:
     return "today"  # unreachable: days ≥ 2 above
 
 
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_MONTH = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])\b")
+
+
+def in_words(text: str) -> str:
+    """Dates and months written the machine's way (`2027-06-30`, `2026-11`) in a sentence, the reader's way."""
+
+    def day(found: re.Match[str]) -> str:
+        try:
+            return long_date(date(int(found[1]), int(found[2]), int(found[3])))
+        except ValueError:
+            return found[0]
+
+    text = _ISO_DAY.sub(day, text)
+    return _ISO_MONTH.sub(lambda found: month_year(date(int(found[1]), int(found[2]), 1)), text)
+
+
 def plural(count: int, singular: str, many: str | None = None) -> str:
     """`1 metric`, `3 metrics`."""
     return f"{count:,} {singular if count == 1 else many or singular + 's'}"
@@ -107,4 +125,5 @@ FILTERS = {
     "month_year": month_year,
     "span": span,
     "plural": plural,
+    "in_words": in_words,
 }

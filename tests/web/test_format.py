@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from app.web.format import ago, long_date, measure, money, number, plural, span
+from app.web.format import ago, in_words, long_date, measure, money, number, plural, span
 
 
 def test_numbers_keep_as_many_decimals_as_their_size_needs() -> None:
@@ -48,3 +48,8 @@ def test_how_long_ago_uses_the_largest_whole_unit() -> None:
     assert ago(today, today) == "today"
     assert ago(None, today) == "never"
     assert plural(1, "result") == "1 result" and plural(1200, "result") == "1,200 results"
+
+
+def test_dates_in_a_sentence_are_rewritten_in_words() -> None:
+    assert in_words("2026-11: no reading, due by 2026-12-15.") == "November 2026: no reading, due by December 15, 2026."
+    assert in_words("FY2027-Q1 and 2026-13 stay as they are") == "FY2027-Q1 and 2026-13 stay as they are"
