@@ -200,37 +200,34 @@ def _metric(session: Session, settings: Settings, id: str) -> PublicMetricDetail
     return found
 
 
-@router.get("/metrics/{id}", name="page_metric")
-def metric(session: SessionDep, settings: SettingsDep, id: str, if_none_match: IfNoneMatch = None) -> Response:
+def _metric_view(
+    template: str, session: Session, settings: Settings, id: str, if_none_match: str | None, *, embeddable: bool
+) -> Response:
+    """The metric page, or its embeddable view: the same figures, with links to each other."""
     found = _metric(session, settings, id)
     if isinstance(found, Response):
         return found
-    embed_url = f"{settings.public_base_url.rstrip('/')}/embed/metrics/{found.id}"
+    base = settings.public_base_url.rstrip("/")
     return _render(
-        "metric.html",
+        template,
         settings,
         if_none_match,
+        embeddable=embeddable,
         metric=found,
         description=charts.describe(found),
-        embed_url=embed_url,
+        embed_url=f"{base}/embed/metrics/{found.id}",
+        page_url=f"{base}/metrics/{found.id}",
     )
+
+
+@router.get("/metrics/{id}", name="page_metric")
+def metric(session: SessionDep, settings: SettingsDep, id: str, if_none_match: IfNoneMatch = None) -> Response:
+    return _metric_view("metric.html", session, settings, id, if_none_match, embeddable=False)
 
 
 @router.get("/embed/metrics/{id}", name="page_metric_embed")
 def metric_embed(session: SessionDep, settings: SettingsDep, id: str, if_none_match: IfNoneMatch = None) -> Response:
-    found = _metric(session, settings, id)
-    if isinstance(found, Response):
-        return found
-    page_url = f"{settings.public_base_url.rstrip('/')}/metrics/{found.id}"
-    return _render(
-        "embed_metric.html",
-        settings,
-        if_none_match,
-        embeddable=True,
-        metric=found,
-        description=charts.describe(found),
-        page_url=page_url,
-    )
+    return _metric_view("embed_metric.html", session, settings, id, if_none_match, embeddable=True)
 
 
 @router.get("/metrics/{id}/chart.svg", name="page_metric_chart")
