@@ -33,6 +33,7 @@ from app.kit.problems import Conflict, InvalidInput, NotFound
 from app.kit.sql import in_values
 
 SYSTEM_ACTOR = "system"
+HISTORY_NOTE_LIMIT = 2000  # alert_event.note
 
 # The alert dialogue's and the corrective plans' tables, named here: their packages sit beside this one (and
 # import it), and a process that never imported them (a sweep worker) still reads them.
@@ -299,6 +300,9 @@ def add_to_history(
     outcome: AlertOutcome | None = None,
 ) -> None:
     """An entry in the alert's history only (the caller writes its own event, e.g. `plan.proposed`)."""
+    if note is not None and len(note) > HISTORY_NOTE_LIMIT:
+        # Questions and answers may be longer than a history note: the note keeps their start, the record all of it.
+        note = note[: HISTORY_NOTE_LIMIT - 1] + "…"
     session.add(
         AlertEvent(
             alert_id=alert_id,

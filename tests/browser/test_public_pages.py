@@ -58,9 +58,9 @@ def test_a_resident_goes_from_the_priorities_to_a_metric_and_reads_the_api_figur
 
     rows = page.locator("#metric-figures tbody tr")
     shown = {
-        rows.nth(i).locator("th").get_attribute("data-period"): rows.nth(i).locator("td[data-value]").get_attribute(
-            "data-value"
-        )
+        rows.nth(i).locator("th").get_attribute("data-period"): rows.nth(i)
+        .locator("td[data-value]")
+        .get_attribute("data-value")
         for i in range(rows.count())
     }
     assert {period: float(value) for period, value in shown.items() if value} == reported
@@ -99,9 +99,12 @@ def test_a_resident_filters_contracts_and_grants_and_turns_pages(
     page.get_by_role("button", name="Show").click()
     screenshot(page, "search")
     department = next(d for d in _api(demo_city, "/contracts", limit=200)["items"] if d["department"]["code"] == "DOT")
-    expected = _api(
-        demo_city, "/contracts", department_id=department["department"]["id"], standing="off_track", limit=200
-    )["items"] + _api(demo_city, "/grants", department_id=department["department"]["id"], standing="off_track")["items"]
+    expected = (
+        _api(demo_city, "/contracts", department_id=department["department"]["id"], standing="off_track", limit=200)[
+            "items"
+        ]
+        + _api(demo_city, "/grants", department_id=department["department"]["id"], standing="off_track")["items"]
+    )
     listed = page.locator("table.awards tbody tr")
     assert listed.count() == len(expected) >= 1
     assert all("Off track" in listed.nth(i).locator(".badge").inner_text() for i in range(listed.count()))
@@ -128,9 +131,7 @@ def _page_kinds(server: Server) -> dict[str, str]:
     }
 
 
-def test_every_kind_of_page_passes_axe_and_every_link_is_reached_by_keyboard(
-    axe_page: Page, demo_city: Server
-) -> None:
+def test_every_kind_of_page_passes_axe_and_every_link_is_reached_by_keyboard(axe_page: Page, demo_city: Server) -> None:
     failures: dict[str, Any] = {}
     for kind, path in _page_kinds(demo_city).items():
         axe_page.goto(path)
