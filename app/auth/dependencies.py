@@ -11,7 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session, SQLModel, select
 
 from app.auth.models import ServiceAccount, User, UserDepartment
-from app.auth.principal import Principal, PrincipalKind, Reach
+from app.auth.principal import Principal, PrincipalKind, Reach, service_account_principal
 from app.auth.roles import Action, Role
 from app.auth.tokens import InvalidToken, unverified_issuer, verify, verify_external
 from app.config import Settings, SettingsDep
@@ -62,18 +62,7 @@ def _local_principal(session: Session, subject: str, *, generation: int) -> Prin
         account = session.get(ServiceAccount, principal_id)
         if account is None or not is_usable(account, utcnow()):
             raise Unauthenticated("the service account is revoked or expired")
-        return Principal(
-            kind=PrincipalKind.service_account,
-            id=account.id,
-            name=account.name,
-            role=Role.integration,
-            reach=Reach(
-                department_ids=frozenset(account.department_ids) if account.department_ids else None,
-                vendor_id=account.vendor_id,
-                award_ids=frozenset(account.award_ids) if account.award_ids else None,
-            ),
-            scopes=frozenset(account.scopes),
-        )
+        return service_account_principal(account)
     raise Unauthenticated("the bearer token names an unknown subject")
 
 

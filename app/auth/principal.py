@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.auth.models import ServiceAccount
 from app.auth.roles import Action, Role, is_allowed
 
 
@@ -78,3 +79,19 @@ class Principal:
 
 
 SYSTEM = Principal(kind=PrincipalKind.system, id=None, name="system", role=Role.admin)
+
+
+def service_account_principal(account: ServiceAccount) -> Principal:
+    """The principal a service account acts as: the integration role, its scopes, and its limits as a reach."""
+    return Principal(
+        kind=PrincipalKind.service_account,
+        id=account.id,
+        name=account.name,
+        role=Role.integration,
+        reach=Reach(
+            department_ids=frozenset(account.department_ids) if account.department_ids else None,
+            vendor_id=account.vendor_id,
+            award_ids=frozenset(account.award_ids) if account.award_ids else None,
+        ),
+        scopes=frozenset(account.scopes),
+    )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import service as accounts
 from app.auth.models import ServiceAccount, User, UserCreate
-from app.auth.principal import SYSTEM, Principal, PrincipalKind, Reach
+from app.auth.principal import SYSTEM, Principal, PrincipalKind, Reach, service_account_principal
 from app.auth.roles import Role
 from app.records import crud
 from app.records.resource import Resource
@@ -63,18 +63,7 @@ def person(session: Session, user: User) -> Principal:
 
 def machine(account: ServiceAccount) -> Principal:
     """The principal a service account signs in as."""
-    return Principal(
-        kind=PrincipalKind.service_account,
-        id=account.id,
-        name=account.name,
-        role=Role.integration,
-        reach=Reach(
-            department_ids=frozenset(account.department_ids) if account.department_ids else None,
-            vendor_id=account.vendor_id,
-            award_ids=frozenset(account.award_ids) if account.award_ids else None,
-        ),
-        scopes=frozenset(account.scopes),
-    )
+    return service_account_principal(account)
 
 
 def vendor_people(session: Session) -> dict[int, User]:
